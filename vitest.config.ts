@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const source = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// One config runs every package's tests; workspace packages resolve to their sources,
+// so tests never depend on a prior build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@awscreds/emulator": source("emulator"),
+      "@awscreds/core": source("core"),
+      "@awscreds/sign-trace": source("sign-trace"),
+    },
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Tests bind loopback ports and use fake timers; isolation per file keeps them apart.
+    pool: "forks",
+  },
+});
