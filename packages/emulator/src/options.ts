@@ -1,0 +1,144 @@
+import type { StaticKey } from "./keyStore.js";
+
+/**
+ * How the emulator's STS answers credential calls (AssumeRoleWithWebIdentity, AssumeRole).
+ * GetCallerIdentity is a signed service call and is not affected.
+ */
+export type StsMode =
+  /** Issue fresh credentials. */
+  | "ok"
+  /** 503 `ServiceUnavailable`, which the SDK retries. */
+  | "error5xx"
+  /** 400 `Throttling: Rate exceeded`. */
+  | "throttle"
+  /** 400 `InvalidIdentityToken`: the identity provider's token could not be validated. */
+  | "invalidIdentityToken"
+  /** 400 `ExpiredTokenException`: the web identity token itself has expired. */
+  | "expiredIdentityToken"
+  /** 403 `AccessDenied`: the role's trust policy does not allow the caller. */
+  | "accessDenied"
+  /** Never answer; the socket stays open until {@link Emulator.releaseHungRequests} or close. */
+  | "hang"
+  /** 200 with a body that is not XML. */
+  | "garbage"
+  /** 200 with credentials whose `Expiration` has already passed. */
+  | "expiredCredentials"
+  /** 200 with credentials that carry no `Expiration`. */
+  | "noExpiration";
+
+export const STS_MODES: readonly StsMode[] = [
+  "ok",
+  "error5xx",
+  "throttle",
+  "invalidIdentityToken",
+  "expiredIdentityToken",
+  "accessDenied",
+  "hang",
+  "garbage",
+  "expiredCredentials",
+  "noExpiration",
+];
+
+/** A fixed delay, or one drawn uniformly from `[min, max]` for each request. */
+export type Latency = number | { readonly min: number; readonly max: number };
+
+/** An error a signed service returns instead of handling the request, after the signature checks. */
+export type ServiceFault = "ExpiredToken" | "Throttling" | "InternalError";
+
+/** Options of {@link startEmulator}; every field can be changed later with `configure`. */
+export interface EmulatorOptions {
+  /** Loopback address to bind. Only 127.0.0.0/8 and ::1 are accepted. @default "127.0.0.1" */
+  host?: string;
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The account that issued keys and tables belong to. @default "123456789012" */
+  accountId?: string;
+  /** When set, signatures scoped to any other region are rejected. @default undefined (any region) */
+  region?: string;
+  /** Milliseconds added to the emulator's clock, to test clock skew. @default 0 */
+  clockOffsetMs?: number;
+  /** Keys accepted besides those STS issues, e.g. for the STS client itself. @default [] */
+  staticKeys?: StaticKey[];
+  /** Keep the Node process alive while the server runs (the CLI does). @default false */
+  keepProcessAlive?: boolean;
+  sts?: {
+    /** @default "ok" */
+    mode?: StsMode;
+    /** Delay before STS answers. @default 0 */
+    latencyMs?: Latency;
+    /** Lifetime of issued credentials when the call has no DurationSeconds; any positive value. @default 3600 */
+    credentialLifetimeSeconds?: number;
+    /** Largest DurationSeconds the role allows, as a role's MaxSessionDuration. @default 43200 */
+    maxSessionDurationSeconds?: number;
+    /** When set, AssumeRoleWithWebIdentity rejects any other token with `InvalidIdentityToken`. @default undefined */
+    expectedWebIdentityToken?: string;
+  };
+  service?: {
+    /** Delay before DynamoDB and S3 answer. @default 0 */
+    latencyMs?: Latency;
+  };
+  dynamodb?: {
+    /** Tables created at start, keyed by a string partition key (and optional sort key). @default [] */
+    tables?: Array<{ name: string; partitionKey?: string; sortKey?: string }>;
+  };
+  s3?: {
+    /** Buckets created at start. @default [] */
+    buckets?: string[];
+  };
+}
+
+/** The settings that `configure` may change while the emulator runs. */
+export interface EmulatorSettings {
+  clockOffsetMs: number;
+  region: string | undefined;
+  sts: {
+    mode: StsMode;
+    latencyMs: Latency;
+    credentialLifetimeSeconds: number;
+    maxSessionDurationSeconds: number;
+    expectedWebIdentityToken: string | undefined;
+  };
+  service: { latencyMs: Latency };
+}
+
+export type EmulatorSettingsUpdate = {
+  clockOffsetMs?: number;
+  region?: string | undefined;
+  sts?: Partial<EmulatorSettings["sts"]>;
+  service?: Partial<EmulatorSettings["service"]>;
+};
+
+export function validateSettings(settings: EmulatorSettings): void {
+  if (!STS_MODES.includes(settings.sts.mode)) {
+    throw new TypeError(`Unknown STS mode '${String(settings.sts.mode)}'; use one of ${STS_MODES.join(", ")}.`);
+  }
+  if (!(settings.sts.credentialLifetimeSeconds > 0)) {
+    throw new TypeError("sts.credentialLifetimeSeconds must be a positive number of seconds.");
+  }
+  for (const [name, latency] of [["sts.latencyMs", settings.sts.latencyMs], ["service.latencyMs", settings.service.latencyMs]] as const) {
+    const ok = typeof latency === "number" ? latency >= 0 : latency.min >= 0 && latency.max >= latency.min;
+    if (!ok) throw new TypeError(`${name} must be a delay ≥ 0 or a range { min, max } with 0 ≤ min ≤ max.`);
+  }
+}
+
+export function resolveSettings(options: EmulatorOptions): EmulatorSettings {
+  const settings: EmulatorSettings = {
+    clockOffsetMs: options.clockOffsetMs ?? 0,
+    region: options.region,
+    sts: {
+      mode: options.sts?.mode ?? "ok",
+      latencyMs: options.sts?.latencyMs ?? 0,
+      credentialLifetimeSeconds: options.sts?.credentialLifetimeSeconds ?? 3600,
+      maxSessionDurationSeconds: options.sts?.maxSessionDurationSeconds ?? 43200,
+      expectedWebIdentityToken: options.sts?.expectedWebIdentityToken,
+    },
+    service: { latencyMs: options.service?.latencyMs ?? 0 },
+  };
+  validateSettings(settings);
+  return settings;
+}
+
+/** Draws one delay from a {@link Latency}. */
+export function drawLatency(latency: Latency, random: () => number = Math.random): number {
+  return typeof latency === "number" ? latency : latency.min + random() * (latency.max - latency.min);
+}

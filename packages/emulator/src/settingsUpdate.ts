@@ -1,0 +1,12 @@
+import type { EmulatorSettings, EmulatorSettingsUpdate } from "./options.js";
+
+/** A new settings object with the update merged in; the old one is left untouched. */
+export function applySettingsUpdate(settings: EmulatorSettings, update: EmulatorSettingsUpdate): EmulatorSettings {
+  return {
+    ...settings,
+    ...("clockOffsetMs" in update && update.clockOffsetMs !== undefined ? { clockOffsetMs: update.clockOffsetMs } : {}),
+    ...("region" in update ? { region: update.region } : {}),
+    sts: { ...settings.sts, ...update.sts },
+    service: { ...settings.service, ...update.service },
+  };
+}
