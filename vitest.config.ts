@@ -19,5 +19,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Tests bind loopback ports and use fake timers; isolation per file keeps them apart.
     pool: "forks",
+    // The SDK warns once per process that it will soon need Node 22; we test on Node 20 on purpose.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

@@ -1,3 +1,5 @@
+import { toAmzDate, toIsoSeconds } from "./amzDate.js";
+
 /** The services the emulator speaks; each renders errors in its own wire format. */
 export type ServiceName = "sts" | "dynamodb" | "s3";
 
@@ -67,14 +69,16 @@ export const authErrors = {
     return new AwsError("IncompleteSignature", message, 400);
   },
   /** The request's `x-amz-date` is more than 15 minutes from the server's clock. */
-  skewed(service: ServiceName, requestTime: string, serverTime: string, inFuture: boolean): AwsError {
+  skewed(service: ServiceName, requestTime: string, now: number, inFuture: boolean): AwsError {
     if (service === "s3") {
+      // S3 reports ServerTime in ISO 8601; the SDK parses it to correct its clock.
       return new AwsError("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", 403, {
         RequestTime: requestTime,
-        ServerTime: serverTime,
+        ServerTime: toIsoSeconds(now),
         MaxAllowedSkewMilliseconds: "900000",
       });
     }
+    const serverTime = toAmzDate(now);
     const message = inFuture
       ? `Signature not yet current: ${requestTime} is still later than ${serverTime} + 15 min.`
       : `Signature expired: ${requestTime} is now earlier than ${serverTime} - 15 min.`;

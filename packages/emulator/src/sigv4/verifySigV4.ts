@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { parseAmzDate, toAmzDate } from "../amzDate.js";
+import { parseAmzDate } from "../amzDate.js";
 import { AwsError, authErrors, type ServiceName } from "../awsError.js";
 import type { IncomingRequest } from "../incomingRequest.js";
 import { queryParam } from "../incomingRequest.js";
@@ -51,20 +51,23 @@ function sameHex(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-/** The payload hash the signer must have used, or an error when the declared one is a lie. */
+/**
+ * The payload hash to sign with. Other services hash the body they received (a declared
+ * `x-amz-content-sha256` is just another signed header); S3 signs the declared value and
+ * rejects a hex one that does not match the body.
+ */
 function payloadHash(request: IncomingRequest, claim: ClaimedSignature, service: ServiceName): string | AwsError {
-  const declared = claim.presigned
-    ? (queryParam(request, "X-Amz-Content-Sha256") ?? (service === "s3" ? "UNSIGNED-PAYLOAD" : undefined))
-    : request.headers["x-amz-content-sha256"];
   const actual = sha256Hex(request.body);
-  if (declared === undefined) return actual;
-  if (/^[0-9a-f]{64}$/.test(declared)) {
-    return declared === actual
-      ? declared
-      : new AwsError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
-  }
-  if (service === "s3" && (declared === "UNSIGNED-PAYLOAD" || declared.startsWith("STREAMING-"))) return declared;
-  return authErrors.malformed(service, `x-amz-content-sha256 must be the hex SHA-256 of the payload, not '${declared}'.`);
+  if (service !== "s3") return actual;
+  const declared = claim.presigned
+    ? (queryParam(request, "X-Amz-Content-Sha256") ?? "UNSIGNED-PAYLOAD")
+    : request.headers["x-amz-content-sha256"];
+  if (declared === undefined) return new AwsError("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
+  if (declared === "UNSIGNED-PAYLOAD" || declared.startsWith("STREAMING-")) return declared;
+  if (!/^[0-9a-f]{64}$/.test(declared)) return new AwsError("InvalidArgument", `x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-* or the payload's hex SHA-256, not '${declared}'.`, 400);
+  return declared === actual
+    ? declared
+    : new AwsError("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
 }
 
 /** Checks the claim's shape, scope and time; returns the first fault, as AWS would report it. */
@@ -92,7 +95,7 @@ function claimFault(claim: ClaimedSignature, context: VerifyContext): AwsError |
     if (now > signedAt + expiresIn * 1000) return new AwsError("AccessDenied", "Request has expired", 403);
     if (signedAt > now + MAX_SKEW_MS) return new AwsError("AccessDenied", "Request is not yet valid", 403);
   } else if (Math.abs(now - signedAt) > MAX_SKEW_MS) {
-    return authErrors.skewed(service, claim.amzDate, toAmzDate(now), signedAt > now);
+    return authErrors.skewed(service, claim.amzDate, now, signedAt > now);
   }
   return undefined;
 }
