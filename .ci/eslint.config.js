@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     basePath: "..",
-    files: ["packages/*/examples/**/*.ts", "packages/*/src/cli.ts"],
+    files: ["**/packages/*/examples/**/*.ts", "**/packages/*/src/cli.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -66,13 +66,13 @@ describe("requests signed by real SDK clients with static keys", () => {
 
 describe("rejections, in each service's own error shape", () => {
   test("one changed byte of the signature: DynamoDB InvalidSignatureException, S3 and STS SignatureDoesNotMatch", async () => {
-    const tamper = tamperAfterSigning((request) => flipSignatureByte(request.headers));
+    const flip = (request: { headers: Record<string, string> }) => flipSignatureByte(request.headers);
     const ddb = dynamo(aws, { maxAttempts: 1 });
-    ddb.middlewareStack.use(tamper);
+    ddb.middlewareStack.use(tamperAfterSigning(flip));
     const bucket = s3(aws, { maxAttempts: 1 });
-    bucket.middlewareStack.use(tamper);
+    bucket.middlewareStack.use(tamperAfterSigning(flip));
     const stsClient = sts(aws, { maxAttempts: 1 });
-    stsClient.middlewareStack.use(tamper);
+    stsClient.middlewareStack.use(tamperAfterSigning(flip));
 
     await expect(ddb.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: "InvalidSignatureException", $metadata: { httpStatusCode: 400 } });
     await expect(bucket.send(new ListBucketsCommand({}))).rejects.toMatchObject({ name: "SignatureDoesNotMatch", $metadata: { httpStatusCode: 403 } });
@@ -87,7 +87,7 @@ describe("rejections, in each service's own error shape", () => {
   test("a body changed after signing fails the payload hash", async () => {
     const ddb = dynamo(aws, { maxAttempts: 1 });
     // Same length, so only the content differs from what was signed.
-    ddb.middlewareStack.use(tamperAfterSigning((request) => void (request.body = String(request.body).replace("orders", "ordert"))));
+    ddb.middlewareStack.use(tamperAfterSigning((request) => void (request.body = Buffer.from(request.body as Uint8Array).toString().replace("orders", "ordert"))));
     await expect(ddb.send(new GetItemCommand({ TableName: "orders", Key: { pk: { S: "x" } } }))).rejects.toMatchObject({ name: "InvalidSignatureException" });
   });
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
-import type { AwsCredentialIdentity, Pluggable } from "@smithy/types";
+import type { AwsCredentialIdentity, FinalizeHandler, FinalizeHandlerArguments, Pluggable } from "@smithy/types";
 import type { Emulator } from "@awscreds/emulator";
 
 export const STATIC_KEY = { accessKeyId: "AKIDEMULATORSTATIC1", secretAccessKey: "emulator/static/secret/key/0123456789abcdef" };
@@ -23,11 +23,13 @@ export function sts(aws: Emulator, options: ClientOptions = {}): STSClient {
 }
 
 /** A plugin that rewrites the signed request after the SDK's signer ran: the wire sees the change. */
-export function tamperAfterSigning(tamper: (request: { headers: Record<string, string>; body?: unknown }) => void): Pluggable<object, object> {
+export function tamperAfterSigning<Input extends object, Output extends object>(
+  tamper: (request: { headers: Record<string, string>; body?: unknown }) => void,
+): Pluggable<Input, Output> {
   return {
     applyToStack(stack) {
       stack.addRelativeTo(
-        (next) => async (args) => {
+        (next: FinalizeHandler<Input, Output>) => async (args: FinalizeHandlerArguments<Input>) => {
           tamper(args.request as { headers: Record<string, string>; body?: unknown });
           return next(args);
         },

@@ -15,7 +15,7 @@ const key = keys.addStatic({ accessKeyId: "AKIDCROSSCHECK", secretAccessKey: "cr
 const signingDate = new Date("2026-11-24T02:00:00Z");
 
 async function signedIncoming(service: string, path: string, query: Record<string, string | string[]>, headers: Record<string, string>, body: string): Promise<IncomingRequest> {
-  const signer = new SignatureV4({ credentials: key, region: "eu-west-1", service, sha256: Sha256, uriEscapePath: service !== "s3" });
+  const signer = new SignatureV4({ credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, region: "eu-west-1", service, sha256: Sha256, uriEscapePath: service !== "s3" });
   const request = new HttpRequest({ method: "POST", hostname: "127.0.0.1", port: 4566, path, query, headers: { host: "127.0.0.1:4566", ...headers }, body });
   const signed = await signer.sign(request, { signingDate });
   const rawQuery = Object.entries(signed.query ?? {})
