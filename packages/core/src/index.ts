@@ -1,0 +1,26 @@
+/**
+ * `@awscreds/core`: AWS credentials held hot in memory and refreshed ahead of expiry by a
+ * background timer, so reading them never waits on the network.
+ */
+export { createCredentialSlot } from "./credentialSlot.js";
+export type { CredentialSlot, CredentialSlotStats, SlotCredentialProvider } from "./credentialSlotTypes.js";
+export type { CredentialSlotOptions, CredentialSource } from "./credentialSlotOptions.js";
+export type { CredentialSlotEvent, CredentialSlotEventName, CredentialSlotEvents, CredentialSlotListener } from "./slotEvents.js";
+export { fromProvider } from "./fromProvider.js";
+export { fromWebIdentity } from "./fromWebIdentity.js";
+export type { WebIdentityOptions, WebIdentitySource } from "./fromWebIdentity.js";
+export { classifyError } from "./classifyError.js";
+export { decide, isUsable, planRefresh, planRetry } from "./refreshPolicy.js";
+export type { RefreshDecision, RefreshInput, RetryInput } from "./refreshPolicy.js";
+export { DEFAULT_REFRESH_POLICY, resolveRefreshPolicy } from "./resolveRefreshPolicy.js";
+export type { RefreshPolicyOptions } from "./resolveRefreshPolicy.js";
+export {
+  AwsCredsError,
+  ConfigurationError,
+  CredentialSourceError,
+  CredentialsUnavailableError,
+  InvalidCredentialsError,
+  SlotClosedError,
+  StartupTimeoutError,
+} from "./errors.js";
+export type { ErrorKind } from "./errors.js";
