@@ -1,15 +1,14 @@
 // The code shown in docs/credential-slot.md, kept here so it is type-checked and linted.
 // Snippets that would call real AWS are only compiled; the rest run against a fake source.
 import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { fromTokenFile } from "@aws-sdk/credential-provider-web-identity";
 import { afterEach, expect, test, vi } from "vitest";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { createCredentialSlot, CredentialsUnavailableError, fromProvider, type CredentialSlot, type CredentialSource } from "@awscreds/core";
+import { createCredentialSlot, CredentialsUnavailableError, fromWebIdentity, type CredentialSlot, type CredentialSource } from "@awscreds/core";
 
 // docs: "Getting started"
 export async function gettingStarted(): Promise<void> {
   const slot = createCredentialSlot({
-    source: fromProvider(fromTokenFile()), // IRSA: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE
+    source: fromWebIdentity(), // IRSA: AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_REGION
     name: "sts",
     logger: console,
   });
