@@ -2,6 +2,11 @@
  * `@awscreds/core`: AWS credentials held hot in memory and refreshed ahead of expiry by a
  * background timer, so reading them never waits on the network.
  */
+export { awsCredsPlugin } from "./awsCredsPlugin.js";
+export type { AwsClientConfig, AwsCredsPluginOptions } from "./awsCredsPlugin.js";
+export { closeDefaultSlot, defaultSlot } from "./defaultSlot.js";
+export { slotSigningMiddlewareOptions } from "./slotSigningMiddleware.js";
+export { EXPIRED_CREDENTIALS_CODES, isExpiredCredentialsError } from "./expiredCredentialsError.js";
 export { createCredentialSlot } from "./credentialSlot.js";
 export type { CredentialSlot, CredentialSlotStats, SlotCredentialProvider } from "./credentialSlotTypes.js";
 export type { CredentialSlotOptions, CredentialSource } from "./credentialSlotOptions.js";
