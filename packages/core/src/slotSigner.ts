@@ -17,7 +17,7 @@ interface SigningConfig {
 }
 
 /** `signingProperties` as the SDK's auth scheme resolution fills them, plus our own bookkeeping. */
-type SigningProperties = Record<string, unknown> & {
+type SigningProperties = Record<string | symbol, unknown> & {
   config?: SigningConfig;
   context?: { authSchemes?: Array<{ name?: string; signingName?: string; signingRegion?: string }> };
   signingName?: string;
@@ -50,8 +50,13 @@ function signerFor(credentials: AwsCredentialIdentity, region: string, service: 
   return signer;
 }
 
-const SIGNED_WITH = "awscredsSignedWith";
-const INVALIDATED = "awscredsInvalidated";
+/**
+ * Set on `signingProperties` to the access key id each attempt was signed with. A well-known
+ * symbol, so `@awscreds/sign-trace` can tell slot-signed attempts apart without importing us.
+ */
+export const SIGNED_WITH_SLOT_KEY: unique symbol = Symbol.for("@awscreds/core.signedWithSlotKey");
+const SIGNED_WITH = SIGNED_WITH_SLOT_KEY;
+const INVALIDATED = Symbol("awscreds.invalidatedKey");
 
 /**
  * A SigV4 `HttpSigner` that reads the slot on every attempt instead of the identity the SDK
