@@ -1,11 +1,11 @@
 import { createCredentialSlot } from "./credentialSlot.js";
 import type { CredentialSlot } from "./credentialSlotTypes.js";
-import { fromWebIdentity } from "./fromWebIdentity.js";
+import { fromWebIdentity, type WebIdentitySource } from "./fromWebIdentity.js";
 
 // On globalThis, so two copies of this package in one process (a bundling accident) still
 // share one slot and make one STS call per refresh.
 const KEY = Symbol.for("@awscreds/core.defaultSlot");
-type Holder = { [KEY]?: CredentialSlot };
+type Holder = { [KEY]?: { slot: CredentialSlot; source: WebIdentitySource } };
 
 /**
  * The process-wide slot that `awsCredsPlugin()` uses when given none: web identity from the
@@ -21,10 +21,10 @@ type Holder = { [KEY]?: CredentialSlot };
 export function defaultSlot(): CredentialSlot {
   const holder = globalThis as Holder;
   const existing = holder[KEY];
-  if (existing !== undefined && !existing.stats().closed) return existing;
+  if (existing !== undefined && !existing.slot.stats().closed) return existing.slot;
   const source = fromWebIdentity();
   const slot = createCredentialSlot({ source, name: "default" });
-  holder[KEY] = slot;
+  holder[KEY] = { slot, source };
   return slot;
 }
 
@@ -39,7 +39,8 @@ export function defaultSlot(): CredentialSlot {
  */
 export async function closeDefaultSlot(): Promise<void> {
   const holder = globalThis as Holder;
-  const slot = holder[KEY];
+  const held = holder[KEY];
   delete holder[KEY];
-  await slot?.close();
+  await held?.slot.close();
+  held?.source.destroy();
 }
