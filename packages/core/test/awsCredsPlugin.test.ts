@@ -1,5 +1,6 @@
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { awsCredsPlugin, createCredentialSlot, type AwsCredsPluginOptions, fromWebIdentity, type CredentialSlot, type CredentialSlotEvents } from "@awscreds/core";
@@ -16,7 +17,7 @@ let slot: CredentialSlot;
 let tokenFile: string;
 
 beforeEach(async () => {
-  aws = await startEmulator({ dynamodb: { tables: [{ name: "orders" }] }, s3: { buckets: ["media"] } });
+  aws = await startEmulator({ dynamodb: { tables: [{ name: "orders" }] }, s3: { buckets: ["media"] }, lambda: { functions: ["resize"] } });
   tokenFile = join(mkdtempSync(join(tmpdir(), "awscreds-plugin-")), "token");
   writeFileSync(tokenFile, "plugin-token");
   slot = createCredentialSlot({ source: fromWebIdentity({ roleArn: ROLE_ARN, webIdentityTokenFile: tokenFile, region: REGION, endpoint: aws.url }) });
@@ -34,6 +35,11 @@ function dynamo(options: AwsCredsPluginOptions = {}): DynamoDBClient {
 }
 function s3(): S3Client {
   const client = new S3Client({ region: REGION, endpoint: aws.url, forcePathStyle: true });
+  client.middlewareStack.use(awsCredsPlugin(client.config, { slot }));
+  return client;
+}
+function lambda(): LambdaClient {
+  const client = new LambdaClient({ region: REGION, endpoint: aws.url });
   client.middlewareStack.use(awsCredsPlugin(client.config, { slot }));
   return client;
 }
@@ -64,18 +70,19 @@ async function rotate(): Promise<string> {
 
 describe("signing from the slot", () => {
   test("every signature verifies across three rotations, and no request uses a key past its expiration", async () => {
-    const [ddb, bucket, stsClient] = [dynamo(), s3(), sts()];
+    const [ddb, bucket, stsClient, fn] = [dynamo(), s3(), sts(), lambda()];
     const keys = [slot.current()?.accessKeyId];
     for (let round = 0; round < 4; round++) {
       await ddb.send(new PutItemCommand({ TableName: "orders", Item: { pk: { S: `order#${round}` } } }));
       await bucket.send(new PutObjectCommand({ Bucket: "media", Key: `r${round}/a b.txt`, Body: "x" }));
       await stsClient.send(new GetCallerIdentityCommand({}));
+      await fn.send(new GetFunctionCommand({ FunctionName: "arn:aws:lambda:eu-west-1:123456789012:function:resize" }));
       if (round < 3) keys.push(await rotate());
     }
     expect(new Set(keys).size).toBe(4);
-    expect(aws.records.requests).toHaveLength(12);
+    expect(aws.records.requests).toHaveLength(16);
     expect(aws.records.requests.every((r) => r.signatureValid && !r.keyExpired && r.status === 200)).toBe(true);
-    expect(aws.records.requests.map((r) => r.accessKeyId)).toEqual(keys.flatMap((k) => [k, k, k]));
+    expect(aws.records.requests.map((r) => r.accessKeyId)).toEqual(keys.flatMap((k) => [k, k, k, k]));
   });
 
   test("the resolved stack holds exactly one signing middleware", async () => {

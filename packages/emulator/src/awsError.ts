@@ -1,7 +1,7 @@
 import { toAmzDate, toIsoSeconds } from "./amzDate.js";
 
 /** The services the emulator speaks; each renders errors in its own wire format. */
-export type ServiceName = "sts" | "dynamodb" | "s3";
+export type ServiceName = "sts" | "dynamodb" | "s3" | "lambda";
 
 /**
  * An error answered to the client in the wire format of the service that raised it.
@@ -27,6 +27,12 @@ export class AwsError extends Error {
   }
 }
 
+/** DynamoDB and Lambda use the coral names; Lambda answers them with 403, DynamoDB with 400. */
+function coral(service: ServiceName): boolean {
+  return service === "dynamodb" || service === "lambda";
+}
+const coralStatus = (service: ServiceName) => (service === "lambda" ? 403 : 400);
+
 /**
  * The authentication errors, with the code each real service uses for the same fault.
  * DynamoDB and S3 each have their own names for what STS calls `InvalidClientTokenId`.
@@ -34,15 +40,15 @@ export class AwsError extends Error {
 export const authErrors = {
   missingAuthentication(service: ServiceName): AwsError {
     if (service === "s3") return new AwsError("AccessDenied", "Access Denied", 403);
-    const code = service === "dynamodb" ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken";
-    return new AwsError(code, "Request is missing Authentication Token", service === "dynamodb" ? 400 : 403);
+    const code = coral(service) ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken";
+    return new AwsError(code, "Request is missing Authentication Token", coral(service) ? coralStatus(service) : 403);
   },
   unknownKey(service: ServiceName): AwsError {
     if (service === "s3") {
       return new AwsError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", 403);
     }
-    if (service === "dynamodb") {
-      return new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
+    if (coral(service)) {
+      return new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", coralStatus(service));
     }
     return new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
   },
@@ -52,8 +58,8 @@ export const authErrors = {
   },
   expiredToken(service: ServiceName): AwsError {
     if (service === "s3") return new AwsError("ExpiredToken", "The provided token has expired.", 400);
-    if (service === "dynamodb") {
-      return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 400);
+    if (coral(service)) {
+      return new AwsError("ExpiredTokenException", "The security token included in the request is expired", coralStatus(service));
     }
     return new AwsError("ExpiredToken", "The security token included in the request is expired", 403);
   },
@@ -61,7 +67,7 @@ export const authErrors = {
     const message =
       "The request signature we calculated does not match the signature you provided. " +
       "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
-    if (service === "dynamodb") return new AwsError("InvalidSignatureException", message, 400);
+    if (coral(service)) return new AwsError("InvalidSignatureException", message, coralStatus(service));
     return new AwsError("SignatureDoesNotMatch", message, 403, service === "s3" ? fields : {});
   },
   malformed(service: ServiceName, message: string): AwsError {
@@ -82,7 +88,7 @@ export const authErrors = {
     const message = inFuture
       ? `Signature not yet current: ${requestTime} is still later than ${serverTime} + 15 min.`
       : `Signature expired: ${requestTime} is now earlier than ${serverTime} - 15 min.`;
-    if (service === "dynamodb") return new AwsError("InvalidSignatureException", message, 400);
+    if (coral(service)) return new AwsError("InvalidSignatureException", message, coralStatus(service));
     return new AwsError("SignatureDoesNotMatch", message, 403);
   },
 };

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { DynamoDbService } from "./dynamodb/dynamoDbService.js";
 import { KeyStore } from "./keyStore.js";
+import { LambdaService } from "./lambda/lambdaService.js";
 import type { EmulatorSettings, ServiceFault, StsMode } from "./options.js";
 import { EmulatorRecords } from "./records.js";
 import { S3Service } from "./s3/s3Service.js";
@@ -18,6 +19,7 @@ export class EmulatorState {
   readonly records = new EmulatorRecords();
   readonly dynamodb: DynamoDbService;
   readonly s3 = new S3Service();
+  readonly lambda: LambdaService;
   /** One-off STS modes consumed by the next credential calls, before the configured mode. */
   readonly stsFaults: StsMode[] = [];
   readonly serviceFaults: Array<{ fault: ServiceFault; service?: ServiceName }> = [];
@@ -29,7 +31,9 @@ export class EmulatorState {
     public settings: EmulatorSettings,
     readonly accountId: string,
   ) {
-    this.dynamodb = new DynamoDbService(accountId, () => this.settings.region ?? "us-east-1");
+    const region = () => this.settings.region ?? "us-east-1";
+    this.dynamodb = new DynamoDbService(accountId, region);
+    this.lambda = new LambdaService(accountId, region);
   }
 
   /** The emulator's clock: the host clock plus the configured offset. */

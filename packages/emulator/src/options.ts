@@ -74,7 +74,7 @@ export interface EmulatorOptions {
     expectedWebIdentityToken?: string;
   };
   service?: {
-    /** Delay before DynamoDB and S3 answer. @default 0 */
+    /** Delay before DynamoDB, S3, Lambda and signed STS calls answer. @default 0 */
     latencyMs?: Latency;
   };
   dynamodb?: {
@@ -84,6 +84,10 @@ export interface EmulatorOptions {
   s3?: {
     /** Buckets created at start. @default [] */
     buckets?: string[];
+  };
+  lambda?: {
+    /** Functions created at start; `Invoke` echoes its payload. @default [] */
+    functions?: string[];
   };
 }
 

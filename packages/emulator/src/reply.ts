@@ -35,6 +35,11 @@ export function errorReply(service: ServiceName, error: AwsError, requestId: str
   if (service === "dynamodb") {
     return jsonReply({ __type: `${error.jsonNamespace}#${error.code}`, message: error.message }, error.status);
   }
+  if (service === "lambda") {
+    // REST-JSON: the code travels in x-amzn-ErrorType.
+    const body = JSON.stringify({ Type: error.senderFault ? "User" : "Service", message: error.message });
+    return { status: error.status, headers: { "content-type": "application/json", "x-amzn-errortype": error.code }, body };
+  }
   if (service === "s3") {
     if (method === "HEAD") return { status: error.status };
     const body =

@@ -6,6 +6,7 @@ import { readIncomingRequest, type IncomingRequest } from "./incomingRequest.js"
 import { drawLatency } from "./options.js";
 import type { ServiceRequestRecord, StsCallRecord } from "./records.js";
 import { errorReply, newRequestId, requestIdHeaders, type Reply } from "./reply.js";
+import { lambdaOperation } from "./lambda/lambdaService.js";
 import { s3Operation } from "./s3/s3Service.js";
 import { serviceFaultError } from "./serviceFaultError.js";
 import { verifySigV4, type AuthOutcome } from "./sigv4/verifySigV4.js";
@@ -33,6 +34,7 @@ function asReply(service: ServiceName, error: unknown, requestId: string, method
 
 function serviceOf(request: IncomingRequest): ServiceName {
   if (dynamoDbOperation(request.headers["x-amz-target"])) return "dynamodb";
+  if (lambdaOperation(request)) return "lambda";
   return isStsRequest(request) ? "sts" : "s3";
 }
 
@@ -109,10 +111,28 @@ async function routeSts(state: EmulatorState, request: IncomingRequest, res: Ser
   answer(mode);
 }
 
-async function routeSigned(state: EmulatorState, service: "dynamodb" | "s3", request: IncomingRequest, res: ServerResponse, requestId: string): Promise<void> {
+type SignedService = Exclude<ServiceName, "sts">;
+
+/** The operation name for records, and the handler that answers it. */
+function signedHandler(state: EmulatorState, service: SignedService, request: IncomingRequest): { operation: string; handle: (now: number) => Reply } {
+  switch (service) {
+    case "dynamodb": {
+      const operation = dynamoDbOperation(request.headers["x-amz-target"]) as string;
+      return { operation, handle: (now) => state.dynamodb.handle(operation, request.body, now) };
+    }
+    case "lambda": {
+      const operation = lambdaOperation(request) as string;
+      return { operation, handle: () => state.lambda.handle(operation, request) };
+    }
+    case "s3":
+      return { operation: s3Operation(request), handle: (now) => state.s3.handle(request, now) };
+  }
+}
+
+async function routeSigned(state: EmulatorState, service: SignedService, request: IncomingRequest, res: ServerResponse, requestId: string): Promise<void> {
   const at = state.now();
   const started = performance.now();
-  const operation = service === "dynamodb" ? (dynamoDbOperation(request.headers["x-amz-target"]) as string) : s3Operation(request);
+  const { operation, handle } = signedHandler(state, service, request);
   const latencyMs = drawLatency(state.settings.service.latencyMs);
   await state.sleep(latencyMs);
   const now = state.now();
@@ -123,7 +143,7 @@ async function routeSigned(state: EmulatorState, service: "dynamodb" | "s3", req
     if (auth.error) throw auth.error;
     const fault = state.takeServiceFault(service);
     if (fault) throw serviceFaultError(fault, service);
-    reply = service === "dynamodb" ? state.dynamodb.handle(operation, request.body, now) : state.s3.handle(request, now);
+    reply = handle(now);
   } catch (error) {
     const failed = asReply(service, error, requestId, request.method);
     reply = failed.reply;

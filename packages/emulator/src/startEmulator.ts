@@ -44,6 +44,7 @@ export interface Emulator extends AsyncDisposable {
   expireKey(accessKeyId: string): boolean;
   createTable(name: string, partitionKey?: string, sortKey?: string): void;
   createBucket(name: string): void;
+  createFunction(name: string): void;
   close(): Promise<void>;
 }
 
@@ -52,7 +53,7 @@ function isLoopback(host: string): boolean {
 }
 
 /**
- * Starts the emulator on a loopback port: STS plus SigV4-verifying DynamoDB and S3.
+ * Starts the emulator on a loopback port: STS plus SigV4-verifying DynamoDB, S3 and Lambda.
  *
  * @example
  * const aws = await startEmulator({ sts: { latencyMs: 800 } });
@@ -68,6 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const key of options.staticKeys ?? []) state.keys.addStatic(key, accountId);
   for (const table of options.dynamodb?.tables ?? []) state.dynamodb.createTable(table.name, table.partitionKey, table.sortKey);
   for (const bucket of options.s3?.buckets ?? []) state.s3.createBucket(bucket);
+  for (const name of options.lambda?.functions ?? []) state.lambda.createFunction(name);
 
   const server = createServer((req, res) => void route(state, req, res));
   server.keepAliveTimeout = 5_000;
@@ -131,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     expireKey: (accessKeyId) => state.keys.expire(accessKeyId, state.now()),
     createTable: (name, partitionKey, sortKey) => state.dynamodb.createTable(name, partitionKey, sortKey, state.now()),
     createBucket: (name) => state.s3.createBucket(name, state.now()),
+    createFunction: (name) => state.lambda.createFunction(name),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,5 +1,6 @@
 import { GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListBucketsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { startEmulator, type Emulator } from "@awscreds/emulator";
@@ -8,7 +9,7 @@ import { STATIC_KEY, dynamo, flipSignatureByte, s3, sts, tamperAfterSigning } fr
 
 let aws: Emulator;
 beforeEach(async () => {
-  aws = await startEmulator({ staticKeys: [STATIC_KEY], dynamodb: { tables: [{ name: "orders" }] }, s3: { buckets: ["media"] } });
+  aws = await startEmulator({ staticKeys: [STATIC_KEY], dynamodb: { tables: [{ name: "orders" }] }, s3: { buckets: ["media"] }, lambda: { functions: ["resize"] } });
 });
 afterEach(() => aws.close());
 
@@ -37,6 +38,25 @@ describe("requests signed by real SDK clients with static keys", () => {
     expect(object.ContentType).toBe("text/plain");
     expect(Buckets?.map((b) => b.Name)).toEqual(["media"]);
     expect(aws.records.requests.every((r) => r.signatureValid && r.status === 200)).toBe(true);
+  });
+
+  test("Lambda REST-JSON requests verify, with an ARN in the path (non-S3 paths are encoded twice)", async () => {
+    const client = new LambdaClient({ endpoint: aws.url, region: "eu-west-1", credentials: STATIC_KEY });
+    const { Functions } = await client.send(new ListFunctionsCommand({}));
+    const byArn = await client.send(new GetFunctionCommand({ FunctionName: "arn:aws:lambda:eu-west-1:123456789012:function:resize" }));
+    const invoked = await client.send(new InvokeCommand({ FunctionName: "resize", Payload: new TextEncoder().encode('{"w":64}') }));
+    expect(Functions?.map((f) => f.FunctionName)).toEqual(["resize"]);
+    expect(byArn.Configuration?.FunctionName).toBe("resize");
+    expect(new TextDecoder().decode(invoked.Payload)).toBe('{"w":64}');
+    expect(aws.records.requests.map((r) => [r.service, r.operation, r.signatureValid])).toEqual([
+      ["lambda", "ListFunctions", true],
+      ["lambda", "GetFunction", true],
+      ["lambda", "Invoke", true],
+    ]);
+    await expect(client.send(new GetFunctionCommand({ FunctionName: "missing" }))).rejects.toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 404 } });
+    const tampered = new LambdaClient({ endpoint: aws.url, region: "eu-west-1", credentials: STATIC_KEY, maxAttempts: 1 });
+    tampered.middlewareStack.use(tamperAfterSigning((request) => flipSignatureByte(request.headers)));
+    await expect(tampered.send(new ListFunctionsCommand({}))).rejects.toMatchObject({ name: "InvalidSignatureException", $metadata: { httpStatusCode: 403 } });
   });
 
   test("signed STS calls (GetCallerIdentity) verify and report the caller", async () => {
