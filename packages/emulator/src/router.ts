@@ -32,6 +32,11 @@ function asReply(service: ServiceName, error: unknown, requestId: string, method
   return { reply: errorReply(service, aws, requestId, method), code: aws.code };
 }
 
+/** The fields of a request record that signature verification decides. */
+function authFields({ accessKeyId, signatureValid, keyExpired, presigned, signingRegion }: AuthOutcome) {
+  return { accessKeyId, signatureValid, keyExpired, presigned, signingRegion };
+}
+
 function serviceOf(request: IncomingRequest): ServiceName {
   if (dynamoDbOperation(request.headers["x-amz-target"])) return "dynamodb";
   if (lambdaOperation(request)) return "lambda";
@@ -97,11 +102,7 @@ async function routeSts(state: EmulatorState, request: IncomingRequest, res: Ser
         durationMs: record.durationMs,
         service: "sts",
         operation: action,
-        accessKeyId: auth.accessKeyId,
-        signatureValid: auth.signatureValid,
-        keyExpired: auth.keyExpired,
-        presigned: auth.presigned,
-        signingRegion: auth.signingRegion,
+        ...authFields(auth),
         latencyMs,
         status: reply.status,
         errorCode: record.outcome === "ok" ? undefined : record.outcome,
@@ -155,11 +156,7 @@ async function routeSigned(state: EmulatorState, service: SignedService, request
     durationMs: performance.now() - started,
     service,
     operation,
-    accessKeyId: auth.accessKeyId,
-    signatureValid: auth.signatureValid,
-    keyExpired: auth.keyExpired,
-    presigned: auth.presigned,
-    signingRegion: auth.signingRegion,
+    ...authFields(auth),
     latencyMs,
     status: reply.status,
     errorCode,
