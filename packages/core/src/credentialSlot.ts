@@ -278,10 +278,20 @@ class Slot implements CredentialSlot {
     this.#readers.rejectAll(error);
     this.#startup.fail(error);
     this.#state.clear(); // drop the secrets: nothing can read them any more
+    this.#releaseSource();
     this.#events.clear();
     this.#log("info", "closed");
     closed.done = (flight?.done ?? Promise.resolve()).then(() => undefined);
     return closed.done;
+  }
+
+  /** A source that holds resources (fromWebIdentity's STS client) offers `destroy()`. */
+  #releaseSource(): void {
+    try {
+      (this.#o.source as { destroy?: () => void }).destroy?.();
+    } catch (err) {
+      this.#log("warn", `the credential source failed to release its resources: ${describeError(err).message}`);
+    }
   }
 
   #log(level: "debug" | "info" | "warn" | "error", line: string): void {

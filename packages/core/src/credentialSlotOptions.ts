@@ -23,7 +23,7 @@ export type CredentialSource = (signal: AbortSignal) => Promise<AwsCredentialIde
  * ```
  */
 export interface CredentialSlotOptions {
-  /** Fetches credentials; see {@link CredentialSource}. */
+  /** Fetches credentials; see {@link CredentialSource}. If it has a `destroy()` method (as `fromWebIdentity()` does), `close()` calls it. */
   source: CredentialSource;
   /**
    * Overrides of the refresh policy; the rest comes from `DEFAULT_REFRESH_POLICY`.

@@ -1,11 +1,11 @@
 import { createCredentialSlot } from "./credentialSlot.js";
 import type { CredentialSlot } from "./credentialSlotTypes.js";
-import { fromWebIdentity, type WebIdentitySource } from "./fromWebIdentity.js";
+import { fromWebIdentity } from "./fromWebIdentity.js";
 
 // On globalThis, so two copies of this package in one process (a bundling accident) still
 // share one slot and make one STS call per refresh.
 const KEY = Symbol.for("@awscreds/core.defaultSlot");
-type Holder = { [KEY]?: { slot: CredentialSlot; source: WebIdentitySource } };
+type Holder = { [KEY]?: CredentialSlot };
 
 /**
  * The process-wide slot that `awsCredsPlugin()` uses when given none: web identity from the
@@ -21,10 +21,9 @@ type Holder = { [KEY]?: { slot: CredentialSlot; source: WebIdentitySource } };
 export function defaultSlot(): CredentialSlot {
   const holder = globalThis as Holder;
   const existing = holder[KEY];
-  if (existing !== undefined && !existing.slot.stats().closed) return existing.slot;
-  const source = fromWebIdentity();
-  const slot = createCredentialSlot({ source, name: "default" });
-  holder[KEY] = { slot, source };
+  if (existing !== undefined && !existing.stats().closed) return existing;
+  const slot = createCredentialSlot({ source: fromWebIdentity(), name: "default" });
+  holder[KEY] = slot;
   return slot;
 }
 
@@ -39,8 +38,7 @@ export function defaultSlot(): CredentialSlot {
  */
 export async function closeDefaultSlot(): Promise<void> {
   const holder = globalThis as Holder;
-  const held = holder[KEY];
+  const slot = holder[KEY];
   delete holder[KEY];
-  await held?.slot.close();
-  held?.source.destroy();
+  await slot?.close(); // also destroys its STS client
 }

@@ -219,3 +219,19 @@ describe("secrets stay out of everything observable", () => {
     for (const secret of secrets) expect(observable).not.toContain(secret);
   });
 });
+
+describe("lifecycle", () => {
+  test("closing the slot destroys the source's STS client", async () => {
+    const src = source();
+    let destroyed = 0;
+    const destroy = src.stsClient.destroy.bind(src.stsClient);
+    src.stsClient.destroy = () => {
+      destroyed++;
+      destroy();
+    };
+    const slot = createCredentialSlot({ source: src });
+    await slot.ready();
+    await slot.close();
+    expect(destroyed).toBe(1);
+  });
+});
