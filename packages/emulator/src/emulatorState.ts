@@ -25,7 +25,6 @@ export class EmulatorState {
   readonly serviceFaults: Array<{ fault: ServiceFault; service?: ServiceName }> = [];
   readonly hung = new Set<HungRequest>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  closed = false;
 
   constructor(
     public settings: EmulatorSettings,

@@ -84,7 +84,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
-      state.closed = true;
       state.clearTimers();
       for (const hung of state.hung) hung.response.destroy();
       state.hung.clear();
