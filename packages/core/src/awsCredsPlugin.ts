@@ -1,35 +1,121 @@
-import type { Logger, Pluggable } from "@smithy/types";
+import type { AwsCredentialIdentityProvider, Logger, Pluggable } from "@smithy/types";
+import { coldStartMiddleware, coldStartMiddlewareOptions } from "./coldStartMiddleware.js";
 import type { CredentialSlot } from "./credentialSlotTypes.js";
 import { defaultSlot } from "./defaultSlot.js";
 import { ConfigurationError } from "./errors.js";
-import { SlotSigV4Signer } from "./slotSigner.js";
-import { slotSigningMiddleware, slotSigningMiddlewareOptions, type SigningClientConfig } from "./slotSigningMiddleware.js";
+import { expiredTokenRecoveryMiddleware, expiredTokenRecoveryMiddlewareOptions, signedKeyRecorderMiddleware, signedKeyRecorderMiddlewareOptions } from "./expiredTokenRecovery.js";
+import { ownIdentitySlot } from "./ownIdentitySlot.js";
+import { assertSupportedClient } from "./supportedClient.js";
 
 /** Options of {@link awsCredsPlugin}, per client. */
 export interface AwsCredsPluginOptions {
-  /** The slot to sign from. @default the process-wide {@link defaultSlot} (web identity from the environment) */
+  /**
+   * The slot to sign from.
+   * @default the client's own credentials kept warm in a slot of its own when its constructor was
+   *   given `credentials`; otherwise the process-wide {@link defaultSlot}
+   */
   slot?: CredentialSlot;
   /** Where this client's plugin logs (an `ExpiredToken` recovery). @default none */
   logger?: Logger;
-  /** When AWS answers `ExpiredToken`, refresh that key and let the SDK retry once. @default true */
+  /** When AWS answers `ExpiredToken` for a slot key, refresh it and send the request once more. @default true */
   refreshOnExpiredToken?: boolean;
-  /** How long that retry waits for the replacement credentials, in ms. @default 5000 */
+  /** How long that second send waits for the replacement credentials, in ms. @default 5000 */
   replacementTimeout?: number;
 }
 
 /** The resolved config of an AWS SDK v3 client: `client.config`. */
-export type AwsClientConfig = SigningClientConfig;
+export interface AwsClientConfig {
+  credentials?: unknown;
+  serviceId?: unknown;
+}
+
+/** How a client attached to the plugin reads credentials: its slot (looked up per use) and provider. */
+interface Binding {
+  readonly slot: () => CredentialSlot;
+  readonly provider: AwsCredentialIdentityProvider;
+}
+
+const bindings = new WeakMap<object, Binding>();
+
+// The default slot is looked up on every use, so clients follow a `closeDefaultSlot()` to the
+// next default slot instead of failing with an error their owner cannot act on.
+const defaultBinding: Binding = {
+  slot: defaultSlot,
+  provider: Object.assign((props?: Record<string, unknown>) => defaultSlot().provider(props), { memoized: true as const }),
+};
+
+function isSlot(value: unknown): value is CredentialSlot {
+  const slot = value as Partial<Record<keyof CredentialSlot, unknown>> | null;
+  return (
+    typeof slot === "object" &&
+    slot !== null &&
+    (["current", "get", "invalidate", "stats", "on", "off", "close"] as const).every((method) => typeof slot[method] === "function") &&
+    typeof slot.provider === "function"
+  );
+}
+
+function validate(config: AwsClientConfig, options: AwsCredsPluginOptions): void {
+  if (typeof config !== "object" || config === null || !("credentials" in config)) {
+    throw new ConfigurationError("awsCredsPlugin needs the client's config: client.middlewareStack.use(awsCredsPlugin(client.config))");
+  }
+  if (typeof options !== "object" || options === null) throw new ConfigurationError("awsCredsPlugin options must be an object");
+  if (options.slot !== undefined && !isSlot(options.slot)) {
+    throw new ConfigurationError("awsCredsPlugin({ slot }) must be a credential slot made by createCredentialSlot() (or defaultSlot())");
+  }
+  const { replacementTimeout, refreshOnExpiredToken, logger } = options;
+  if (replacementTimeout !== undefined && !(typeof replacementTimeout === "number" && Number.isFinite(replacementTimeout) && replacementTimeout >= 0)) {
+    throw new ConfigurationError(`replacementTimeout must be ≥ 0 ms (a finite number of milliseconds), got ${String(replacementTimeout)}`);
+  }
+  if (refreshOnExpiredToken !== undefined && typeof refreshOnExpiredToken !== "boolean") {
+    throw new ConfigurationError(`refreshOnExpiredToken must be a boolean, got ${typeof refreshOnExpiredToken}`);
+  }
+  if (logger !== undefined && (typeof logger !== "object" || logger === null || typeof logger.warn !== "function")) {
+    throw new ConfigurationError("logger must have a warn method (console and pino both do)");
+  }
+}
 
 /**
- * Makes a client take its credentials from a slot and sign every attempt from it, so no
- * request waits on STS: not the first, not near expiry, not on retry.
+ * The SDK marks credentials its client was given (`credentials:` in the constructor) as
+ * `attributed`; the default chain's provider carries no such mark.
+ */
+function hasOwnCredentials(config: AwsClientConfig): boolean {
+  return (config.credentials as { attributed?: unknown } | undefined)?.attributed === true;
+}
+
+function bind(config: AwsClientConfig, options: AwsCredsPluginOptions): Binding {
+  const given = options.slot;
+  if (given !== undefined) return { slot: () => given, provider: given.provider };
+  const existing = bindings.get(config);
+  if (existing !== undefined) return existing; // attached before (client and command, or twice)
+  if (!hasOwnCredentials(config)) {
+    defaultSlot(); // fails now, naming what to set, rather than at the first request
+    return defaultBinding;
+  }
+  const own = ownIdentitySlot(config, options.logger);
+  return { slot: () => own, provider: own.provider };
+}
+
+/**
+ * Makes a client take its credentials from a slot, kept warm in the background, so no request
+ * waits on STS: not the first (after `ready()`), not near expiry, not on retry.
  *
- * It needs the client's config because the SDK awaits `config.credentials` before signing (in
- * the serialize step, and for DynamoDB in endpoint resolution); a plugin that only replaced the
- * signer would leave those waits in place. The plugin points `config.credentials` at the slot
- * (marked `memoized`, so the SDK adds no 5-minute wrapper) and replaces the SDK's signing
- * middleware in place.
+ * - `config.credentials` becomes the slot (marked `memoized`, so the SDK adds no 5-minute
+ *   wrapper): the SDK's identity resolution, endpoint resolution and its own signer, which signs
+ *   every attempt and re-reads credentials each time, all read the slot. Everything else about
+ *   signing stays the SDK's: a custom `signer`, `signingRegion`, `sha256`, SigV4a, S3 Express,
+ *   clock-skew correction.
+ * - Which slot: `options.slot`; else, for a client built with `credentials`, those credentials in
+ *   a slot of its own (its identity never changes); else the process-wide default slot.
+ * - When AWS answers `ExpiredToken` for a slot key, the request is re-signed with the replacement
+ *   and sent once more, below the SDK's retry middleware (none of the client's retry quota).
+ * - A call's `abortSignal` also ends its wait for credentials at cold start.
  *
+ * Attach it to the client's stack. Attached to one command's stack, it still points the whole
+ * client's `config.credentials` at the slot (same identity, as above), but only that command
+ * gets the `ExpiredToken` recovery.
+ *
+ * @throws `ConfigurationError` for a value that is not a client config or a slot, bad options,
+ *   or an SDK client older than the oldest supported version.
  * @example
  * ```ts
  * const dynamodb = new DynamoDBClient({});
@@ -37,15 +123,22 @@ export type AwsClientConfig = SigningClientConfig;
  * ```
  */
 export function awsCredsPlugin<Input extends object, Output extends object>(config: AwsClientConfig, options: AwsCredsPluginOptions = {}): Pluggable<Input, Output> {
-  if (typeof config !== "object" || config === null || !("credentials" in config)) {
-    throw new ConfigurationError("awsCredsPlugin needs the client's config: client.middlewareStack.use(awsCredsPlugin(client.config))");
-  }
-  const slot = options.slot ?? defaultSlot();
-  const signer = new SlotSigV4Signer(slot, options);
+  validate(config, options);
+  assertSupportedClient(config);
+  const binding = bind(config, options);
+  const recovery = {
+    slot: binding.slot,
+    enabled: options.refreshOnExpiredToken ?? true,
+    replacementTimeout: options.replacementTimeout ?? 5000,
+    logger: options.logger,
+  };
   return {
     applyToStack(stack) {
-      config.credentials = slot.provider;
-      stack.addRelativeTo(slotSigningMiddleware<Input, Output>(config, signer), slotSigningMiddlewareOptions);
+      if (config.credentials !== binding.provider) config.credentials = binding.provider;
+      bindings.set(config, binding);
+      stack.add(coldStartMiddleware<Input, Output>(binding.slot), coldStartMiddlewareOptions);
+      stack.addRelativeTo(expiredTokenRecoveryMiddleware<Input, Output>(recovery), expiredTokenRecoveryMiddlewareOptions);
+      stack.addRelativeTo(signedKeyRecorderMiddleware<Input, Output>(binding.slot), signedKeyRecorderMiddlewareOptions);
     },
   };
 }

@@ -1,29 +1,22 @@
 /**
  * The credential slot: the thin, effectful shell around `SlotState` and the pure refresh policy.
- * It is the only module that owns timers. Every timer is `unref()`ed (a slot never keeps a
- * process alive) and cleared by `close()`. Decisions always re-read the clock instead of trusting
- * a schedule, so a late timer, a stalled event loop or a clock jump is handled by the same rule.
+ * It is the only module that owns timers, all through `KeepAliveTimers`: unref'd while the slot
+ * is idle (it never keeps a finished process alive), ref'd while somebody waits on it (a process
+ * never exits under a pending `ready()`, read or replacement), all cleared by `close()`.
+ * Decisions always re-read the clock instead of trusting a schedule, so a late timer, a stalled
+ * event loop or a clock jump is handled by the same rule.
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { resolveCredentialSlotOptions, type CredentialSlotOptions, type ResolvedCredentialSlotOptions } from "./credentialSlotOptions.js";
-import type { CredentialSlot, CredentialSlotStats, SlotCredentialProvider } from "./credentialSlotTypes.js";
-import { CredentialsUnavailableError, SlotClosedError, StartupTimeoutError, describeError } from "./errors.js";
+import type { CredentialSlot, CredentialSlotStats, GetCredentialsOptions, SlotCredentialProvider } from "./credentialSlotTypes.js";
+import { ConfigurationError, CredentialsUnavailableError, SlotClosedError, StartupTimeoutError, describeError } from "./errors.js";
+import { KeepAliveTimers, type Timer } from "./keepAliveTimers.js";
 import { raceAbort } from "./raceAbort.js";
 import { ReaderQueue, type Reader } from "./readerQueue.js";
 import { SlotEventEmitter, type CredentialSlotEventName, type CredentialSlotListener } from "./slotEvents.js";
 import { slotMessages as msg } from "./slotMessages.js";
 import { SlotState } from "./slotState.js";
 import { StartupGate } from "./startupGate.js";
-
-/** setTimeout fires at once for delays above 2^31 − 1 ms; longer waits are re-armed on wake-up. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
-type Timer = ReturnType<typeof setTimeout>;
-
-function unrefTimer(fn: () => void, delay: number): Timer {
-  const timer = setTimeout(fn, Math.min(Math.max(delay, 0), MAX_TIMER_DELAY));
-  timer.unref?.();
-  return timer;
-}
 
 /**
  * Creates a credential slot and starts its first fetch at once. Options are validated eagerly.
@@ -46,6 +39,7 @@ class Slot implements CredentialSlot {
   readonly #state: SlotState;
   readonly #events: SlotEventEmitter;
   readonly #readers = new ReaderQueue();
+  readonly #timers = new KeepAliveTimers();
   readonly #startup = new StartupGate();
   readonly #startupDeadline: number;
   readonly #onAbort = (): void => void this.#shutdown(new SlotClosedError("the credential slot was closed by its signal; create a new one", { cause: this.#o.signal?.reason }));
@@ -56,7 +50,7 @@ class Slot implements CredentialSlot {
 
   constructor(options: ResolvedCredentialSlotOptions) {
     this.#o = options;
-    this.#state = new SlotState(options.policy);
+    this.#state = new SlotState(options.policy, options.fetchTimeout);
     this.#events = new SlotEventEmitter((err, event) => this.#log("error", msg.listenerThrew(event, err)), options.onEvent);
     const provider = (props?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
       const key = this.#state.usable(this.#o.now())?.accessKeyId;
@@ -70,12 +64,20 @@ class Slot implements CredentialSlot {
       return;
     }
     options.signal?.addEventListener("abort", this.#onAbort, { once: true });
-    this.#startupTimer = unrefTimer(() => this.#failStartup(this.#startupTimeoutError(this.#inFlight ? undefined : this.#state.refreshAt)), options.startupTimeout);
+    this.#startupTimer = this.#timers.set(() => this.#failStartup(this.#startupTimeoutError(this.#inFlight ? undefined : this.#state.refreshAt)), options.startupTimeout);
     this.#startFetch();
   }
 
   ready(): Promise<void> {
-    if (this.#closed === undefined) return this.#startup.ready();
+    if (this.#closed === undefined) {
+      const ready = this.#startup.ready();
+      if (this.#startup.pending) {
+        // A caller awaits start-up: keep the process alive until it settles (≤ startupTimeout).
+        const release = this.#timers.hold();
+        ready.then(release, release);
+      }
+      return ready;
+    }
     const promise = Promise.reject(this.#startup.succeeded ? this.#closed.error : (this.#startup.error ?? this.#closed.error));
     promise.catch(() => {});
     return promise;
@@ -84,33 +86,50 @@ class Slot implements CredentialSlot {
   current(): AwsCredentialIdentity | undefined {
     const now = this.#read();
     const creds = this.#state.usable(now);
-    if (creds === undefined) this.#noteExpired(now);
+    if (creds === undefined) this.#onMiss(now);
     return creds;
   }
 
-  get(): Promise<AwsCredentialIdentity> {
+  get(options: GetCredentialsOptions = {}): Promise<AwsCredentialIdentity> {
     let now: number;
     try {
+      validateGetOptions(options);
+      options.signal?.throwIfAborted();
       now = this.#read();
     } catch (err) {
       return Promise.reject(err as Error);
     }
+    const { replacing, signal } = options;
     const creds = this.#state.usable(now);
-    if (creds !== undefined) return Promise.resolve(creds);
-    this.#noteExpired(now);
+    if (creds !== undefined && creds.accessKeyId !== replacing) return Promise.resolve(creds);
+    if (creds === undefined) this.#onMiss(now);
     if (this.#closed !== undefined) return Promise.reject(this.#closed.error); // an `expired` listener closed it
-    const deadline = now + this.#o.readTimeout;
+    const timeout = options.timeout ?? this.#o.readTimeout;
+    const deadline = now + timeout;
     const { lastError, refreshAt = Infinity } = this.#state;
     if (this.#inFlight === undefined && refreshAt > deadline) {
       // In backoff and the next attempt is after our deadline: waiting could not help.
-      return Promise.reject(new CredentialsUnavailableError(msg.unavailable(undefined, lastError, refreshAt), { cause: lastError }));
+      return Promise.reject(new CredentialsUnavailableError(msg.unavailable(undefined, lastError, refreshAt, replacing), { cause: lastError }));
     }
     return new Promise((resolve, reject) => {
-      const reader: Reader = { deadline, resolve, reject, cancel: () => clearTimeout(timer) };
-      const timer = unrefTimer(() => {
+      const release = this.#timers.hold();
+      const onAbort = (): void => this.#readers.reject(reader, signal?.reason as Error);
+      const reader: Reader = {
+        deadline,
+        ...(replacing !== undefined && { excluding: replacing }),
+        resolve,
+        reject,
+        cancel: () => {
+          this.#timers.clear(timer);
+          signal?.removeEventListener("abort", onAbort);
+          release();
+        },
+      };
+      const timer = this.#timers.set(() => {
         const last = this.#state.lastError;
-        this.#readers.reject(reader, new CredentialsUnavailableError(msg.unavailable(this.#o.readTimeout, last, undefined), { cause: last }));
-      }, this.#o.readTimeout);
+        this.#readers.reject(reader, new CredentialsUnavailableError(msg.unavailable(timeout, last, undefined, replacing), { cause: last }));
+      }, timeout);
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.#readers.add(reader);
     });
   }
@@ -125,7 +144,13 @@ class Slot implements CredentialSlot {
 
   stats(): CredentialSlotStats {
     const stats = this.#state.stats(this.#o.now(), this.#inFlight !== undefined);
-    return { ...(this.#o.name !== undefined && { name: this.#o.name }), ...stats, usable: stats.usable && this.#closed === undefined, closed: this.#closed !== undefined };
+    return {
+      ...(this.#o.name !== undefined && { name: this.#o.name }),
+      ...stats,
+      usable: stats.usable && this.#closed === undefined,
+      waiting: this.#timers.waiters,
+      closed: this.#closed !== undefined,
+    };
   }
 
   toJSON(): CredentialSlotStats {
@@ -169,10 +194,10 @@ class Slot implements CredentialSlot {
     // Set before calling the source, so a source that reads this slot cannot start a second fetch.
     this.#inFlight = flight;
     const fetchTimeout = this.#o.fetchTimeout;
-    const timer = unrefTimer(() => controller.abort(Object.assign(new Error(msg.fetchTimeout(fetchTimeout)), { name: "TimeoutError" })), fetchTimeout);
+    const timer = this.#timers.set(() => controller.abort(Object.assign(new Error(msg.fetchTimeout(fetchTimeout)), { name: "TimeoutError" })), fetchTimeout);
     this.#log("debug", msg.fetching(this.#state.consecutiveFailures + 1));
     const settle = (apply: () => void): void => {
-      clearTimeout(timer);
+      this.#timers.clear(timer);
       if (this.#inFlight !== flight) return; // closed meanwhile
       this.#inFlight = undefined;
       apply();
@@ -194,7 +219,7 @@ class Slot implements CredentialSlot {
       this.#onFailed(err);
       return;
     }
-    clearTimeout(this.#startupTimer);
+    this.#timers.clear(this.#startupTimer);
     this.#startup.succeed();
     this.#readers.resolveAll(creds);
     this.#arm();
@@ -205,7 +230,10 @@ class Slot implements CredentialSlot {
 
   #onFailed(err: unknown): void {
     const now = this.#o.now();
-    const { error, attempt, next } = this.#state.fail(err, now, this.#o.random());
+    const { error, attempt } = this.#state.fail(err, now, this.#o.random());
+    // Somebody is waiting for credentials: requests are failing, so do not sit out a long backoff.
+    if (this.#readers.size > 0) this.#state.demand(now);
+    const next = this.#state.refreshAt ?? now;
     const held = this.#state.stats(now, false);
     this.#log(error.kind === "nonRetryable" ? "error" : "warn", msg.failed(error, attempt, next, held.expiresAt, held.usable));
     this.#events.emit("refreshFailed", { error, attempt, nextAttemptAt: new Date(next) });
@@ -227,9 +255,20 @@ class Slot implements CredentialSlot {
 
   #failStartup(error: Error): void {
     if (this.#closed !== undefined || !this.#startup.fail(error)) return;
-    clearTimeout(this.#startupTimer);
+    this.#timers.clear(this.#startupTimer);
     this.#log("error", `start-up failed: ${error.message}`);
     if (this.#o.failFast) void this.#shutdown(new SlotClosedError(msg.failFastClosed(error), { cause: error }));
+  }
+
+  /**
+   * A read found nothing usable: report expiry, and if requests are failing while the slot sits
+   * in a long backoff, bring the next attempt in (at most `unavailableRetryInterval` after the
+   * last one), so recovery after an operator's fix does not wait out a 5–10 minute backoff.
+   */
+  #onMiss(now: number): void {
+    this.#noteExpired(now);
+    if (this.#closed !== undefined || this.#inFlight !== undefined) return;
+    if (this.#state.demand(now)) this.#arm();
   }
 
   /** Emits `expired` once per credentials that stopped being usable before a refresh succeeded. */
@@ -246,7 +285,7 @@ class Slot implements CredentialSlot {
     this.#clearTimer();
     const wake = this.#state.wakeAt();
     if (this.#closed !== undefined || this.#inFlight !== undefined || wake === undefined) return;
-    this.#timer = unrefTimer(() => {
+    this.#timer = this.#timers.set(() => {
       this.#timer = undefined;
       if (this.#closed === undefined) this.#wake(this.#o.now());
     }, wake - this.#o.now());
@@ -261,7 +300,7 @@ class Slot implements CredentialSlot {
   }
 
   #clearTimer(): void {
-    clearTimeout(this.#timer);
+    this.#timers.clear(this.#timer);
     this.#timer = undefined;
   }
 
@@ -270,7 +309,7 @@ class Slot implements CredentialSlot {
     const closed = { error, done: Promise.resolve() };
     this.#closed = closed;
     this.#clearTimer();
-    clearTimeout(this.#startupTimer);
+    this.#timers.clear(this.#startupTimer);
     this.#o.signal?.removeEventListener("abort", this.#onAbort);
     const flight = this.#inFlight;
     this.#inFlight = undefined;
@@ -278,6 +317,7 @@ class Slot implements CredentialSlot {
     this.#readers.rejectAll(error);
     this.#startup.fail(error);
     this.#state.clear(); // drop the secrets: nothing can read them any more
+    this.#timers.clearAll();
     this.#releaseSource();
     this.#events.clear();
     this.#log("info", "closed");
@@ -301,4 +341,16 @@ class Slot implements CredentialSlot {
       // A broken logger must not break the refresh loop.
     }
   }
+}
+
+function validateGetOptions(options: GetCredentialsOptions): void {
+  if (typeof options !== "object" || options === null) throw new ConfigurationError("get() takes an options object: { signal?, replacing?, timeout? }");
+  const { signal, timeout, replacing } = options;
+  if (signal !== undefined && (typeof signal !== "object" || signal === null || typeof signal.addEventListener !== "function")) {
+    throw new ConfigurationError("get({ signal }) must be an AbortSignal");
+  }
+  if (timeout !== undefined && !(typeof timeout === "number" && Number.isFinite(timeout) && timeout >= 0)) {
+    throw new ConfigurationError(`get({ timeout }) must be ≥ 0 ms (a finite number of milliseconds), got ${String(timeout)}`);
+  }
+  if (replacing !== undefined && typeof replacing !== "string") throw new ConfigurationError("get({ replacing }) must be an access key id");
 }

@@ -14,6 +14,28 @@ import type { CredentialSlotEventName, CredentialSlotListener } from "./slotEven
 export type SlotCredentialProvider = AwsCredentialIdentityProvider & { readonly memoized: true };
 
 /**
+ * Options of one `get()` call.
+ *
+ * @example
+ * ```ts
+ * // AWS rejected ASIAOLD: invalidate it and wait (at most 5 s) for the credentials replacing it.
+ * slot.invalidate("ASIAOLD");
+ * const fresh = await slot.get({ replacing: "ASIAOLD", timeout: 5_000, signal });
+ * ```
+ */
+export interface GetCredentialsOptions {
+  /** Stops waiting when aborted: the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+  /**
+   * A key the caller must not be given (AWS rejected it): resolve only with other credentials,
+   * waiting for the refresh that replaces it. Call `invalidate(key)` first to start that refresh.
+   */
+  readonly replacing?: string;
+  /** Longest wait, in ms. @default the slot's `readTimeout` */
+  readonly timeout?: number;
+}
+
+/**
  * A snapshot of a slot for metrics and health checks. Times are epoch ms. No secrets.
  *
  * @example
@@ -44,6 +66,8 @@ export interface CredentialSlotStats {
   readonly lastError?: { readonly name: string; readonly message: string; readonly kind: string };
   /** Whether a fetch is in flight. */
   readonly inFlight: boolean;
+  /** Callers waiting on the slot (`ready()`, reads, replacements); while any wait, the slot keeps the process alive. */
+  readonly waiting: number;
   /** Whether the slot is closed. */
   readonly closed: boolean;
 }
@@ -73,11 +97,12 @@ export interface CredentialSlot extends AsyncDisposable {
   current(): AwsCredentialIdentity | undefined;
   /**
    * The usable credentials, at once when there are some. Otherwise waits for the one fetch in
-   * flight or the next scheduled attempt (never starts its own), at most `readTimeout`, then
-   * rejects with `CredentialsUnavailableError` (`cause`: the last fetch error). Rejects at once
-   * when the next attempt is scheduled after that deadline.
+   * flight or the next scheduled attempt (never starts its own), at most `timeout` (the
+   * `readTimeout` option by default), then rejects with `CredentialsUnavailableError` (`cause`:
+   * the last fetch error). Rejects at once when the next attempt is scheduled after that deadline.
+   * While it waits, the slot keeps the process alive; `signal` ends the wait early.
    */
-  get(): Promise<AwsCredentialIdentity>;
+  get(options?: GetCredentialsOptions): Promise<AwsCredentialIdentity>;
   /** An SDK credential provider reading this slot; `forceRefresh` invalidates the current key. */
   readonly provider: SlotCredentialProvider;
   /**

@@ -19,7 +19,7 @@ export interface WebIdentityOptions {
   endpoint?: string;
   /** Session length, 900–43200 s, within the role's maximum. @default undefined (STS's default, 3600) */
   durationSeconds?: number;
-  /** Connection plus response time allowed to one STS call, in ms. @default 5000 */
+  /** Longest one STS call may take (connection and response), in ms: then it fails with a `TimeoutError` and the slot retries. @default 5000 */
   attemptTimeout?: number;
   /** Your own STS client (proxy, custom handler); `region`, `endpoint` and `attemptTimeout` are then unused. */
   stsClient?: STSClient;
@@ -93,7 +93,9 @@ export function fromWebIdentity(options: WebIdentityOptions = {}): WebIdentitySo
       region: required(options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION, "AWS_REGION", "region", "awscreds calls the STS endpoint of your own region; set AWS_REGION"),
       endpoint: options.endpoint ?? env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
       maxAttempts: 1,
-      requestHandler: { connectionTimeout: Math.min(attemptTimeout, 3000), requestTimeout: attemptTimeout },
+      // throwOnRequestTimeout: without it the SDK's requestTimeout only logs a warning to stderr
+      // and the hung call goes on until the slot's fetchTimeout aborts it.
+      requestHandler: { connectionTimeout: Math.min(attemptTimeout, 3000), requestTimeout: attemptTimeout, throwOnRequestTimeout: true },
     });
 
   const fetchOnce = async (signal: AbortSignal): Promise<AwsCredentialIdentity> => {

@@ -6,11 +6,13 @@ import type { AwsCredentialIdentity } from "@smithy/types";
  * @internal
  * @example
  * ```ts
- * const reader: Reader = { deadline, resolve, reject, cancel: () => clearTimeout(timer) };
+ * const reader: Reader = { deadline, resolve, reject, cancel: () => timers.clear(timer) };
  * ```
  */
 export interface Reader {
   readonly deadline: number;
+  /** A key this reader will not take (the key AWS rejected): it waits for the replacement. */
+  readonly excluding?: string;
   readonly resolve: (credentials: AwsCredentialIdentity) => void;
   readonly reject: (error: Error) => void;
   cancel: () => void;
@@ -43,8 +45,9 @@ export class ReaderQueue {
     if (this.#readers.delete(reader)) this.#settle(reader, () => reader.reject(error));
   }
 
+  /** Serves every reader that may take `credentials` (all but those excluding its key). */
   resolveAll(credentials: AwsCredentialIdentity): void {
-    for (const reader of this.#take(() => true)) this.#settle(reader, () => reader.resolve(credentials));
+    for (const reader of this.#take((r) => r.excluding !== credentials.accessKeyId)) this.#settle(reader, () => reader.resolve(credentials));
   }
 
   /** Rejects the readers whose deadline is before `instant` (all when omitted). */

@@ -45,16 +45,25 @@ export interface RefreshPolicyOptions {
   readonly throttleBackoffBase: number;
   /**
    * Largest retry ceiling. While credentials are valid the ceiling is also capped at a quarter
-   * of their remaining validity (never below 1 s), so several attempts fit before expiry.
+   * of the time left until the last safe start, `expiration − expiryMargin − fetchTimeout`
+   * (never below 1 s), so several attempts fit before expiry; see `planRetry`.
    * @default 300_000 (5 min)
    */
   readonly maxBackoff: number;
   /**
-   * Retry delay after a non-retryable failure (AccessDenied...): uniform in [this, 2 × this],
-   * capped at a quarter of the remaining validity but never below 30 s.
+   * Retry delay after a non-retryable failure (AccessDenied...): uniform in [this, 2 × this].
+   * While credentials are valid it is capped at a quarter of the time left until the last safe
+   * start, but never below 60 s: at most one attempt a minute, whatever the remaining validity.
    * @default 300_000 (5 min)
    */
   readonly nonRetryableRetryDelay: number;
+  /**
+   * While no credentials are usable and readers are asking for some (their requests fail), the
+   * next attempt is pulled in to at most this long after the last one, however long the backoff;
+   * so a fixed IAM policy is picked up within a minute, not 5–10 min. See `planRetryOnDemand`.
+   * @default 60_000 (1 min)
+   */
+  readonly unavailableRetryInterval: number;
   /**
    * Credentials are never handed out within this margin of `expiration`: a request signed at
    * the last millisecond would arrive with expired credentials.
@@ -80,6 +89,7 @@ export const DEFAULT_REFRESH_POLICY: RefreshPolicyOptions = Object.freeze({
   throttleBackoffBase: 5_000,
   maxBackoff: 5 * 60_000,
   nonRetryableRetryDelay: 5 * 60_000,
+  unavailableRetryInterval: 60_000,
   expiryMargin: 10_000,
 });
 
@@ -90,6 +100,7 @@ const POSITIVE = new Set<keyof RefreshPolicyOptions>([
   "backoffBase",
   "throttleBackoffBase",
   "maxBackoff",
+  "unavailableRetryInterval",
 ]);
 
 /**

@@ -46,8 +46,8 @@ export const slotMessages = {
     `credentials ${accessKeyId} expired at ${iso(expiration)} before a refresh succeeded (last error: ${errorSummary(error)}); ` +
     "reads fail until the source recovers",
 
-  unavailable: (waitedMs: number | undefined, error: CredentialSourceError | undefined, next: number | undefined) =>
-    "no usable AWS credentials" +
+  unavailable: (waitedMs: number | undefined, error: CredentialSourceError | undefined, next: number | undefined, replacing?: string) =>
+    (replacing === undefined ? "no usable AWS credentials" : `no credentials to replace ${replacing}, which AWS rejected,`) +
     (waitedMs === undefined ? ` and the next attempt is not before ${iso(next)}` : ` after waiting ${waitedMs} ms (readTimeout)`) +
     (error === undefined ? "; the first fetch is still in flight" : `; last fetch error: ${errorSummary(error)}`) +
     "; check the credential source (stats() and the refreshFailed event say more)",

@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { classifyError } from "./classifyError.js";
 import type { CredentialSlotStats } from "./credentialSlotTypes.js";
 import { CredentialSourceError, describeError } from "./errors.js";
-import { decide, isUsable, planRefresh, planRetry } from "./refreshPolicy.js";
+import { decide, isUsable, planRefresh, planRetry, planRetryOnDemand } from "./refreshPolicy.js";
 import type { RefreshPolicyOptions } from "./resolveRefreshPolicy.js";
 import { slotMessages as msg } from "./slotMessages.js";
 import { validateCredentials } from "./validateCredentials.js";
@@ -34,13 +34,15 @@ export interface FailureOutcome {
  * ```ts
  * const state = new SlotState(DEFAULT_REFRESH_POLICY);
  * state.succeed(await source(signal), Date.now(), Math.random());
- * state.usable(Date.now()); // the frozen credentials
+ * state.usable(Date.now()); // the read-only credentials
  * ```
  */
 export class SlotState {
   readonly #policy: RefreshPolicyOptions;
+  readonly #fetchTimeout: number;
   #creds: AwsCredentialIdentity | undefined;
   #lastRefreshAt: number | undefined;
+  #lastFailureAt: number | undefined;
   #refreshAt: number | undefined;
   #refreshCount = 0;
   #failureCount = 0;
@@ -49,8 +51,10 @@ export class SlotState {
   #expiryReported = false;
   #invalidated = false;
 
-  constructor(policy: RefreshPolicyOptions) {
+  /** `fetchTimeout`: the longest one fetch may take, so that attempts are planned to end before expiry. */
+  constructor(policy: RefreshPolicyOptions, fetchTimeout = 0) {
     this.#policy = policy;
+    this.#fetchTimeout = fetchTimeout;
   }
 
   /** Instant of the next attempt; `undefined` means "now" (nothing obtained or planned yet). */
@@ -88,7 +92,7 @@ export class SlotState {
     this.#consecutiveFailures = 0;
     this.#invalidated = false;
     this.#expiryReported = false;
-    this.#refreshAt = planRefresh({ expiration: creds.expiration?.getTime(), obtainedAt: now }, random, this.#policy);
+    this.#refreshAt = planRefresh({ expiration: creds.expiration?.getTime(), obtainedAt: now, fetchTimeout: this.#fetchTimeout }, random, this.#policy);
     return creds;
   }
 
@@ -99,7 +103,8 @@ export class SlotState {
     this.#failureCount++;
     const attempt = ++this.#consecutiveFailures;
     this.#lastError = error;
-    const next = planRetry({ failures: attempt, kind, expiration: this.#creds?.expiration?.getTime(), now }, random, this.#policy);
+    this.#lastFailureAt = now;
+    const next = planRetry({ failures: attempt, kind, expiration: this.#creds?.expiration?.getTime(), now, fetchTimeout: this.#fetchTimeout }, random, this.#policy);
     this.#refreshAt = next;
     return { error, attempt, next };
   }
@@ -118,6 +123,19 @@ export class SlotState {
     return true;
   }
 
+  /**
+   * A reader found no usable credentials while the slot is failing: bring the next attempt in to
+   * at most `unavailableRetryInterval` after the last one. Returns whether the schedule moved.
+   */
+  demand(now: number): boolean {
+    if (this.#lastFailureAt === undefined || this.#refreshAt === undefined || this.#consecutiveFailures === 0) return false;
+    if (isUsable(this.#creds, now, this.#policy)) return false;
+    const next = planRetryOnDemand({ refreshAt: this.#refreshAt, lastAttemptAt: this.#lastFailureAt, now }, this.#policy);
+    if (next === this.#refreshAt) return false;
+    this.#refreshAt = next;
+    return true;
+  }
+
   /** The credentials that stopped being usable at `now` without a successful refresh; once per credentials. */
   takeExpired(now: number): AwsCredentialIdentity | undefined {
     const creds = this.#creds;
@@ -133,7 +151,7 @@ export class SlotState {
     return Math.min(this.#refreshAt, expiration - this.#policy.expiryMargin);
   }
 
-  stats(now: number, inFlight: boolean): Omit<CredentialSlotStats, "name" | "closed"> {
+  stats(now: number, inFlight: boolean): Omit<CredentialSlotStats, "name" | "closed" | "waiting"> {
     const creds = this.#creds;
     const lastError = this.#lastError;
     return {

@@ -6,7 +6,7 @@ import type { RefreshPolicyOptions } from "./resolveRefreshPolicy.js";
 const nonEmpty = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 
 /**
- * Checks what a credential source returned and makes the frozen copy the slot hands out, so
+ * Checks what a credential source returned and makes the read-only copy the slot hands out, so
  * credentials are replaced as a whole and nobody can mutate them piecemeal. Keeps `accountId`
  * and `credentialScope` when present. Messages name the access key id at most, never a secret.
  *
@@ -46,7 +46,7 @@ export function validateCredentials(raw: unknown, now: number, policy: RefreshPo
         `already past (or within expiryMargin ${policy.expiryMargin} ms of) now ${new Date(now).toISOString()}; check the host clock and the source`,
     );
   }
-  return Object.freeze({
+  return readOnly({
     accessKeyId: id,
     secretAccessKey: c.secretAccessKey,
     ...(c.sessionToken !== undefined && { sessionToken: c.sessionToken }),
@@ -54,4 +54,14 @@ export function validateCredentials(raw: unknown, now: number, policy: RefreshPo
     ...(typeof c.accountId === "string" && { accountId: c.accountId }),
     ...(typeof c.credentialScope === "string" && { credentialScope: c.credentialScope }),
   });
+}
+
+/**
+ * Makes every field read-only (credentials are replaced as a whole, never piecemeal) but keeps
+ * the object extensible, not frozen: the SDK tags credentials it is given with a `$source`
+ * property, so a frozen object passed as a client's static `credentials` would crash it.
+ */
+function readOnly(credentials: AwsCredentialIdentity): AwsCredentialIdentity {
+  for (const key of Object.keys(credentials)) Object.defineProperty(credentials, key, { writable: false, configurable: false });
+  return credentials;
 }

@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from "@awscreds/emulator";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 
 const ROLE_ARN = "arn:aws:iam::123456789012:role/orders-service";
@@ -141,19 +142,37 @@ describe("no request waits on STS", () => {
 });
 
 describe("ExpiredToken recovery", () => {
-  test("AWS says ExpiredToken: the key is invalidated once and the SDK's retry signs with fresh credentials", async () => {
+  test("AWS says ExpiredToken: the key is invalidated once and the request is sent again, signed with fresh credentials, in one SDK attempt", async () => {
     const before = slot.current()?.accessKeyId;
     aws.injectServiceFaults("ExpiredToken", 1, "dynamodb");
     const out = await dynamo().send(new ListTablesCommand({}));
-    expect(out.$metadata.attempts).toBe(2);
-    const [failed, retried] = aws.records.requests;
+    expect(out.$metadata.attempts).toBe(1); // the SDK's retry strategy never saw the failure
+    const [failed, resent] = aws.records.requests;
     expect(failed).toMatchObject({ accessKeyId: before, errorCode: "ExpiredTokenException" });
-    expect(retried?.accessKeyId).not.toBe(before);
-    expect(retried?.status).toBe(200);
+    expect(resent?.accessKeyId).not.toBe(before);
+    expect(resent?.status).toBe(200);
     expect(aws.records.credentialCalls()).toHaveLength(2);
   });
 
-  test("never a retry storm: a request retries once for ExpiredToken, and a later request recovers again", async () => {
+  test("200 concurrent requests when the service revokes the key: all 200 succeed, 1 STS call, the client's retry quota untouched", async () => {
+    const client = dynamo();
+    const retryStrategy = (await client.config.retryStrategy()) as unknown as { getCapacity(): number };
+    const capacityBefore = retryStrategy.getCapacity();
+    const revoked = slot.current()?.accessKeyId ?? "";
+    aws.configure({ service: { latencyMs: 20 } }); // all 200 are in flight when the key goes bad
+    const requests = Array.from({ length: 200 }, (_, i) => client.send(new GetItemCommand({ TableName: "orders", Key: { pk: { S: `k${i}` } } })));
+    aws.expireKey(revoked);
+    const results = await Promise.allSettled(requests);
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    expect(aws.records.credentialCalls()).toHaveLength(2); // start-up, and one replacement for 200 failures
+    const rejected = aws.records.requests.filter((r) => r.errorCode === "ExpiredTokenException");
+    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected.every((r) => r.accessKeyId === revoked)).toBe(true);
+    expect(results.every((r) => r.status === "fulfilled" && r.value.$metadata.attempts === 1)).toBe(true);
+    expect(retryStrategy.getCapacity()).toBe(capacityBefore);
+  });
+
+  test("never a storm: a request is sent again at most once, and a later request recovers again", async () => {
     aws.injectServiceFaults("ExpiredToken", 2, "dynamodb");
     const client = dynamo();
     await expect(client.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: "ExpiredTokenException" });
@@ -161,8 +180,33 @@ describe("ExpiredToken recovery", () => {
     expect(aws.records.credentialCalls()).toHaveLength(2);
 
     aws.injectServiceFaults("ExpiredToken", 1, "dynamodb");
-    await expect(client.send(new ListTablesCommand({}))).resolves.toMatchObject({ $metadata: { attempts: 2 } });
+    await expect(client.send(new ListTablesCommand({}))).resolves.toMatchObject({ $metadata: { attempts: 1 } });
+    expect(aws.records.requests).toHaveLength(4);
     expect(aws.records.credentialCalls()).toHaveLength(3);
+  });
+
+  test("a streamed body cannot be sent twice: the error says so, and the key is still refreshed", async () => {
+    const before = slot.current()?.accessKeyId;
+    aws.injectServiceFaults("ExpiredToken", 1, "s3");
+    const refreshed = nextEvent("refreshed");
+    const body = Readable.from([Buffer.from("streamed")]);
+    await expect(s3().send(new PutObjectCommand({ Bucket: "media", Key: "stream.bin", Body: body, ContentLength: 8 }))).rejects.toMatchObject({
+      name: "ExpiredToken",
+      message: expect.stringMatching(/body is a stream that cannot be sent again; retry the call/),
+    });
+    expect((await refreshed).accessKeyId).not.toBe(before);
+    expect(aws.records.requests).toHaveLength(1);
+  });
+
+  test("no replacement within replacementTimeout: the service's error says why, with its own name", async () => {
+    const client = dynamo({ replacementTimeout: 200 });
+    aws.configure({ sts: { mode: "hang" } });
+    aws.injectServiceFaults("ExpiredToken", 1, "dynamodb");
+    await expect(client.send(new ListTablesCommand({}))).rejects.toMatchObject({
+      name: "ExpiredTokenException",
+      message: expect.stringMatching(/no credentials replaced ASIA\w+ within replacementTimeout \(200 ms\)/),
+    });
+    expect(aws.records.requests).toHaveLength(1);
   });
 
   test("refreshOnExpiredToken: false hands the error to the caller untouched", async () => {

@@ -67,8 +67,10 @@ describe("credential slot conformance", () => {
     await ready;
     const creds = await reader;
     expect(creds).toEqual(raw);
-    expect(creds).not.toBe(raw); // a frozen copy: the source cannot mutate what readers hold
-    expect(Object.isFrozen(creds)).toBe(true);
+    expect(creds).not.toBe(raw); // a read-only copy: the source cannot mutate what readers hold
+    expect(() => Object.assign(creds, { secretAccessKey: "changed" })).toThrow(TypeError);
+    expect(creds.secretAccessKey).toBe(raw.secretAccessKey);
+    expect(Object.isExtensible(creds)).toBe(true); // the SDK may tag it ($source) when given it as static credentials
     expect(creds).toMatchObject({ accountId: "123456789012", credentialScope: "us-east-1" });
     expect(slot.current()).toBe(creds);
     expect(await slot.get()).toBe(creds);
@@ -126,23 +128,26 @@ describe("credential slot conformance", () => {
     expect(slot.stats()).toMatchObject({ consecutiveFailures: 11, lastError: { name: "ServiceUnavailable", kind: "retryable" } });
   });
 
-  test("backoff: capped at a quarter of the remaining validity while credentials are valid", async () => {
+  test("backoff: capped at a quarter of the time left to the last safe start, and one attempt starts exactly then", async () => {
     const source = new FakeSource();
     const slot = makeSlot(source, { random: () => NEAR_ONE });
     await flush();
     const expiresAt = slot.stats().expiresAt ?? 0;
+    const edge = expiresAt - 10_000; // expiryMargin: from here on nothing is handed out
+    const lastStart = edge - 10_000; // fetchTimeout: the latest start that still ends before the edge
     source.fail(() => sdkError("InternalFailure", 500));
-    const observed: { delay: number; remaining: number }[] = [];
-    slot.on("refreshFailed", ({ nextAttemptAt }) => void observed.push({ delay: nextAttemptAt.getTime() - Date.now(), remaining: expiresAt - Date.now() }));
+    const observed: { now: number; next: number }[] = [];
+    slot.on("refreshFailed", ({ nextAttemptAt }) => void observed.push({ now: Date.now(), next: nextAttemptAt.getTime() }));
     await vi.advanceTimersByTimeAsync(HOUR - 10_000); // until the credentials become unusable
-    const whileValid = observed.filter((o) => o.remaining > 0);
-    expect(whileValid.length).toBeGreaterThanOrEqual(8); // many attempts fit before expiry
-    for (const { delay, remaining } of whileValid) {
-      expect(delay).toBeLessThanOrEqual(Math.max(1_000, remaining / 4) + 1);
-      expect(delay).toBeLessThanOrEqual(5 * MINUTE);
+    const beforeLastStart = observed.filter((o) => o.now < lastStart);
+    expect(beforeLastStart.length).toBeGreaterThanOrEqual(8); // many attempts fit before expiry
+    for (const { now, next } of beforeLastStart) {
+      const snapped = next === lastStart;
+      if (!snapped) expect(next - now).toBeLessThanOrEqual(Math.max(1_000, (lastStart - now) / 4) + 1);
+      expect(next - now).toBeLessThanOrEqual(5 * MINUTE);
+      expect(next).toBeLessThanOrEqual(lastStart);
     }
-    // Near expiry the cap has shrunk to its 1 s floor.
-    expect(whileValid.at(-1)?.delay).toBeLessThanOrEqual(Math.max(1_000, (whileValid.at(-1)?.remaining ?? 0) / 4) + 1);
+    expect(source.calls.some((call) => call.at === lastStart)).toBe(true);
     expect(slot.current()).toBeUndefined();
   });
 
@@ -178,15 +183,20 @@ describe("credential slot conformance", () => {
     expect((readyError as Error).cause).toMatchObject({ kind: "nonRetryable", cause: { name: "AccessDenied" } });
     // Readers fail fast with the cause instead of waiting readTimeout for nothing.
     await expect(slot.get()).rejects.toMatchObject({ name: "CredentialsUnavailableError", cause: { kind: "nonRetryable" } });
-    // Retried slowly: uniform in [5 min, 10 min] (7.5 min with random 0.5).
-    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    // Readers are failing, so the next attempt comes one minute after the last, not 5–10 min later.
+    await vi.advanceTimersByTimeAsync(MINUTE - 1);
     expect(source.count).toBe(1);
-    await vi.advanceTimersByTimeAsync(2.5 * MINUTE);
+    await vi.advanceTimersByTimeAsync(1);
     expect(source.count).toBe(2);
+    // Nobody reads any more: retried slowly again, uniform in [5 min, 10 min] (7.5 min with random 0.5).
+    await vi.advanceTimersByTimeAsync(7.5 * MINUTE - 1);
+    expect(source.count).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(source.count).toBe(3);
     // Once credentials arrive, the slot serves them: start-up failure was not fatal.
     source.succeed();
     await vi.advanceTimersByTimeAsync(10 * MINUTE);
-    expect(slot.current()?.accessKeyId).toBe("ASIAFAKE00000003");
+    expect(slot.current()?.accessKeyId).toBe("ASIAFAKE00000004");
     await expect(slot.ready()).resolves.toBeUndefined();
   });
 
@@ -196,11 +206,15 @@ describe("credential slot conformance", () => {
     await flush();
     source.fail(() => sdkError("AccessDeniedException", 400));
     const seen: { delay: number; remaining: number }[] = [];
-    slot.on("refreshFailed", ({ nextAttemptAt }) => void seen.push({ delay: nextAttemptAt.getTime() - Date.now(), remaining: T0 + HOUR - Date.now() }));
+    // Time left to the last safe start: expiration − expiryMargin (10 s) − fetchTimeout (10 s).
+    slot.on("refreshFailed", ({ nextAttemptAt }) => void seen.push({ delay: nextAttemptAt.getTime() - Date.now(), remaining: T0 + HOUR - 20_000 - Date.now() }));
     await vi.advanceTimersByTimeAsync(50 * MINUTE);
     expect(seen.length).toBeGreaterThanOrEqual(2);
-    for (const { delay, remaining } of seen) expect(delay).toBeLessThanOrEqual(Math.max(30_000, remaining / 4) + 1);
-    expect(seen[0]?.delay).toBe(5 * MINUTE); // 20 min left → capped from 10 min to 5 min
+    for (const { delay, remaining } of seen) {
+      expect(delay).toBeLessThanOrEqual(Math.max(MINUTE, remaining / 4) + 1);
+      expect(delay).toBeGreaterThanOrEqual(MINUTE); // at most once a minute, whatever the remaining validity
+    }
+    expect(seen[0]?.delay).toBe((20 * MINUTE - 20_000) / 4); // 20 min left → capped from 10 min to ~5 min
     expect(slot.current()?.accessKeyId).toBe("ASIAFAKE00000001"); // still serving the valid credentials
   });
 

@@ -164,6 +164,18 @@ describe("every STS fault mode surfaces as the right outcome", () => {
     expect(aws.hungRequests).toBeLessThanOrEqual(1);
   });
 
+  test("attemptTimeout ends a hung STS call itself, with a TimeoutError and no warning on stderr", async () => {
+    aws.configure({ sts: { mode: "hang" } });
+    const warn = vi.spyOn(console, "warn");
+    const slot = createCredentialSlot({ source: source({ attemptTimeout: 200 }), fetchTimeout: 60_000 });
+    slots.push(slot);
+    const { error } = await nextEvent(slot, "refreshFailed");
+    expect(error.kind).toBe("retryable");
+    expect(error.cause).toMatchObject({ name: "TimeoutError", message: expect.stringMatching(/200 ms requestTimeout/) });
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
   test("noExpiration → accepted, and refreshed on the no-expiration period rather than kept forever", async () => {
     aws.configure({ sts: { mode: "noExpiration" } });
     const slot = slotOf();

@@ -103,7 +103,7 @@ describe("per-client configuration", () => {
     await defaultSlot().ready();
     aws.injectServiceFaults("ExpiredToken", 1, "dynamodb");
     await client.send(new ListTablesCommand({}));
-    expect(warnings).toEqual([expect.stringMatching(/AWS answered ExpiredTokenException for ASIA\w+; refreshing and retrying once/)]);
+    expect(warnings).toEqual([expect.stringMatching(/AWS answered ExpiredTokenException for ASIA\w+; refreshing, sending once more with the replacement/)]);
   });
 });
 

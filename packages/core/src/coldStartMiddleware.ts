@@ -1,0 +1,33 @@
+import { getSmithyContext } from "@smithy/core/client";
+import type { AbsoluteLocation, InitializeHandlerOptions, InitializeMiddleware } from "@smithy/types";
+import type { CredentialSlot } from "./credentialSlotTypes.js";
+
+/** First in the stack: before the serialize step, where the SDK awaits `config.credentials`. */
+export const coldStartMiddlewareOptions: InitializeHandlerOptions & AbsoluteLocation = {
+  name: "awsCredsColdStartMiddleware",
+  step: "initialize",
+  priority: "high",
+  tags: ["AWSCREDS"],
+  override: true,
+};
+
+/**
+ * Makes a call's `abortSignal` end its wait for credentials. The SDK resolves identity through
+ * `config.credentials` without passing the signal, so a call made while the slot has nothing
+ * usable (cold start, or expired with the source down) would wait the slot's whole `readTimeout`
+ * even after its caller aborted. Here the call waits on the slot itself, with its signal; the
+ * SDK's own read that follows then finds the credentials at once. Without a signal, or with
+ * usable credentials, this does nothing.
+ *
+ * @internal
+ */
+export function coldStartMiddleware<Input extends object, Output extends object>(slot: () => CredentialSlot): InitializeMiddleware<Input, Output> {
+  return (next, context) => async (args) => {
+    const signal = getSmithyContext(context).abortSignal as AbortSignal | undefined;
+    if (signal !== undefined) {
+      const current = slot();
+      if (current.current() === undefined) await current.get({ signal });
+    }
+    return next(args);
+  };
+}
