@@ -28,7 +28,10 @@ export function ownIdentitySlot(config: ConfigWithOwn, logger: Logger | undefine
   const service = typeof config.serviceId === "string" ? config.serviceId : "client";
   const source = (signal: AbortSignal): Promise<AwsCredentialIdentity> => {
     const provider = client.deref()?.[OWN_PROVIDER];
-    if (provider === undefined) return Promise.reject(new SlotClosedError("the client that owned these credentials is gone"));
+    if (provider === undefined) {
+      void slot.close(); // the client was collected before the registry said so
+      return Promise.reject(new SlotClosedError("the client that owned these credentials is gone"));
+    }
     return raceAbort(() => provider({ forceRefresh: true }), signal);
   };
   const slot = createCredentialSlot({ source, name: `${service} client credentials`, ...(logger !== undefined && { logger }) });

@@ -5,10 +5,13 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { Checksum, SourceData } from "@smithy/types";
 import { awsCredsPlugin, closeDefaultSlot, ConfigurationError, createCredentialSlot, defaultSlot, fromWebIdentity, type CredentialSlot } from "@awscreds/core";
 import { startEmulator, type Emulator } from "@awscreds/emulator";
+import { execFile } from "node:child_process";
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 
 // The plugin changes where credentials come from, never what the client was told: its identity,
@@ -68,6 +71,25 @@ describe("a client built with credentials keeps its own identity", () => {
     expect(keys.size).toBe(1);
     expect(aws.records.requests.every((r) => r.signatureValid && r.status === 200)).toBe(true);
     expect(aws.records.credentialCalls()).toHaveLength(0); // the default slot was never needed
+  });
+});
+
+describe("a slot of a client's own lives as long as its client", () => {
+  // Clients built per request must not leave refresh loops behind: once collected, their slots close.
+  const run = (drop: boolean) =>
+    promisify(execFile)(process.execPath, ["--expose-gc", "--import", "tsx", fileURLToPath(new URL("./fixtures/ownSlotCollected.mjs", import.meta.url))], {
+      env: { ...process.env, DROP: drop ? "1" : "0", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+      timeout: 20_000,
+    }).then(({ stdout }) => JSON.parse(stdout) as { whileAlive: number; afterCollection: number; later: number });
+
+  test.concurrent.each([
+    { drop: true, what: "dropped and collected: their slots stop calling the provider" },
+    { drop: false, what: "still referenced (the control): their slots keep refreshing" },
+  ])("20 clients $what", async ({ drop }) => {
+    const { whileAlive, afterCollection, later } = await run(drop);
+    expect(whileAlive).toBeGreaterThanOrEqual(40); // 20 slots, each refreshed at least once
+    if (drop) expect(later).toBe(afterCollection);
+    else expect(later).toBeGreaterThan(afterCollection);
   });
 });
 
