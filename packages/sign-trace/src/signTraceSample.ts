@@ -1,7 +1,7 @@
 import type { SelectedHttpAuthScheme } from "@smithy/types";
 import { keyIdPrefix } from "./sampleLabels.js";
 
-/** Set by `@awscreds/core`'s slot signer to the access key id each attempt was signed with. */
+/** Set by `@awscreds/core`'s plugin to the slot key each attempt is signed with. */
 const SIGNED_WITH_SLOT_KEY = Symbol.for("@awscreds/core.signedWithSlotKey");
 
 /**
@@ -38,7 +38,7 @@ export interface SignTraceSample {
   readonly startTime: number;
   /** The first 8 characters of the access key id the attempt was signed with, e.g. "ASIAXYZ1". */
   readonly accessKeyIdPrefix: string | undefined;
-  /** `true` when `@awscreds/core`'s slot signer signed the attempt (credentials read from a slot). */
+  /** `true` when the attempt was signed with a key from an `@awscreds/core` slot. */
   readonly fromSlot: boolean;
   /** The auth scheme the SDK selected, e.g. "aws.auth#sigv4" ("smithy.api#noAuth" for unsigned calls). */
   readonly authSchemeId: string | undefined;
