@@ -121,7 +121,7 @@ export function signedKeyRecorderMiddleware<Input extends object, Output extends
 export function expiredTokenRecoveryMiddleware<Input extends object, Output extends object>(options: ExpiredTokenRecoveryOptions): FinalizeRequestMiddleware<Input, Output> {
   return (next, context: RecoveryContext) =>
     async (args: FinalizeHandlerArguments<Input>): Promise<FinalizeHandlerOutput<Output>> => {
-      if (!options.enabled || !HttpRequest.isInstance(args.request)) return next(args);
+      if (!HttpRequest.isInstance(args.request)) return next(args);
       const slot = options.slot();
       const attempt: SignedAttempt = {};
       context[ATTEMPT] = attempt;
@@ -130,7 +130,7 @@ export function expiredTokenRecoveryMiddleware<Input extends object, Output exte
         return await next(args);
       } catch (error) {
         const key = attempt.accessKeyId;
-        if (!(error instanceof Error) || !isExpiredCredentialsError(error) || key === undefined || !attempt.fromSlot || recovered.has(context)) throw error;
+        if (!options.enabled || !(error instanceof Error) || !isExpiredCredentialsError(error) || key === undefined || !attempt.fromSlot || recovered.has(context)) throw error;
         recovered.add(context);
         const invalidated = slot.invalidate(key);
         if (!isReplayableBody(args.request.body)) {

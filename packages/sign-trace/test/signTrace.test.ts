@@ -82,6 +82,14 @@ describe("the same client with awsCredsPlugin", () => {
     await client.send(getItem());
     expect(samples).toMatchObject([{ attempt: 1, fromSlot: true }]);
   });
+
+  test("with ExpiredToken recovery turned off, attempts are still seen as signed from the slot", async () => {
+    const client = new DynamoDBClient({ region: REGION, endpoint: fx.aws.url });
+    client.middlewareStack.use(awsCredsPlugin(client.config, { slot: await fx.slot(), refreshOnExpiredToken: false }));
+    client.middlewareStack.use(traced());
+    await client.send(getItem());
+    expect(samples).toMatchObject([{ attempt: 1, fromSlot: true }]);
+  });
 });
 
 describe("calls and attempts", () => {
