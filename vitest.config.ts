@@ -37,6 +37,13 @@ export default defineConfig({
     pool: "forks",
     reporters: ["default", countsLine],
     // The SDK warns once per process that it will soon need Node 22; we test on Node 20 on purpose.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // And tests never reach EC2 instance metadata (a link-local address) nor this machine's ~/.aws
+    // files: a test that wants a profile writes its own files and points these variables at them.
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: "/nonexistent/awscreds-tests/config",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/awscreds-tests/credentials",
+    },
   },
 });

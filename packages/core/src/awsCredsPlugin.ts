@@ -1,7 +1,7 @@
-import type { AwsCredentialIdentityProvider, Logger, Pluggable } from "@smithy/types";
+import type { AwsCredentialIdentityProvider, Logger, Pluggable, Provider } from "@smithy/types";
 import { coldStartMiddleware, coldStartMiddlewareOptions } from "./coldStartMiddleware.js";
 import type { CredentialSlot } from "./credentialSlotTypes.js";
-import { defaultSlot } from "./defaultSlot.js";
+import { defaultSlot, ensureDefaultSlot } from "./defaultSlot.js";
 import { ConfigurationError } from "./errors.js";
 import { expiredTokenRecoveryMiddleware, expiredTokenRecoveryMiddlewareOptions, signedKeyRecorderMiddleware, signedKeyRecorderMiddlewareOptions } from "./expiredTokenRecovery.js";
 import { ownIdentitySlot } from "./ownIdentitySlot.js";
@@ -27,6 +27,7 @@ export interface AwsCredsPluginOptions {
 export interface AwsClientConfig {
   credentials?: unknown;
   serviceId?: unknown;
+  region?: unknown;
 }
 
 /** How a client attached to the plugin reads credentials: its slot (looked up per use) and provider. */
@@ -88,7 +89,8 @@ function bind(config: AwsClientConfig, options: AwsCredsPluginOptions): Binding 
   const existing = bindings.get(config);
   if (existing !== undefined) return existing; // attached before (client and command, or twice)
   if (!hasOwnCredentials(config)) {
-    defaultSlot(); // fails now, naming what to set, rather than at the first request
+    // Created now, so its first fetch starts before the first request; STS's region falls back to this client's.
+    ensureDefaultSlot(typeof config.region === "function" ? (config.region as Provider<string>) : undefined);
     return defaultBinding;
   }
   const own = ownIdentitySlot(config, options.logger);

@@ -10,6 +10,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { resolveCredentialSlotOptions, type CredentialSlotOptions, type ResolvedCredentialSlotOptions } from "./credentialSlotOptions.js";
 import type { CredentialSlot, CredentialSlotStats, GetCredentialsOptions, SlotCredentialProvider } from "./credentialSlotTypes.js";
 import { ConfigurationError, CredentialsUnavailableError, SlotClosedError, StartupTimeoutError, describeError } from "./errors.js";
+import { describeSource } from "./credentialSourceDescription.js";
 import { KeepAliveTimers, type Timer } from "./keepAliveTimers.js";
 import { raceAbort } from "./raceAbort.js";
 import { ReaderQueue, type Reader } from "./readerQueue.js";
@@ -144,8 +145,10 @@ class Slot implements CredentialSlot {
 
   stats(): CredentialSlotStats {
     const stats = this.#state.stats(this.#o.now(), this.#inFlight !== undefined);
+    const source = describeSource(this.#o.source);
     return {
       ...(this.#o.name !== undefined && { name: this.#o.name }),
+      ...(source !== undefined && { source }),
       ...stats,
       usable: stats.usable && this.#closed === undefined,
       waiting: this.#timers.waiters,
@@ -195,7 +198,7 @@ class Slot implements CredentialSlot {
     this.#inFlight = flight;
     const fetchTimeout = this.#o.fetchTimeout;
     const timer = this.#timers.set(() => controller.abort(Object.assign(new Error(msg.fetchTimeout(fetchTimeout)), { name: "TimeoutError" })), fetchTimeout);
-    this.#log("debug", msg.fetching(this.#state.consecutiveFailures + 1));
+    this.#log("debug", msg.fetching(this.#state.consecutiveFailures + 1, describeSource(this.#o.source)));
     const settle = (apply: () => void): void => {
       this.#timers.clear(timer);
       if (this.#inFlight !== flight) return; // closed meanwhile
@@ -224,7 +227,7 @@ class Slot implements CredentialSlot {
     this.#readers.resolveAll(creds);
     this.#arm();
     const next = this.#state.refreshAt ?? now;
-    this.#log("info", msg.refreshed(creds.accessKeyId, creds.expiration?.getTime(), next));
+    this.#log("info", msg.refreshed(creds.accessKeyId, creds.expiration?.getTime(), next, describeSource(this.#o.source)));
     this.#events.emit("refreshed", { accessKeyId: creds.accessKeyId, ...(creds.expiration && { expiration: creds.expiration }), nextRefreshAt: new Date(next) });
   }
 

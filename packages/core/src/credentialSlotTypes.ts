@@ -46,6 +46,8 @@ export interface GetCredentialsOptions {
 export interface CredentialSlotStats {
   /** The `name` option. */
   readonly name?: string;
+  /** What the source is, when it says (e.g. "web identity arn:aws:iam::…:role/orders via regional STS"). */
+  readonly source?: string;
   /** Access key id of the credentials held (usable or not). */
   readonly accessKeyId?: string;
   /** Expiration of the credentials held; absent when they have none. */

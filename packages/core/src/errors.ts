@@ -132,6 +132,37 @@ export class InvalidCredentialsError extends AwsCredsError {
   }
 }
 
+const WRAPPED = Symbol("@awscreds/core.wrappedFailure");
+
+/**
+ * Wraps what a source threw (an SDK error, a network error) in a `CredentialSourceError`; marked,
+ * so that logs show the underlying error, while an error a source made itself (a
+ * `CredentialSourceError` whose message says what to fix) is shown as it is.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const error = wrapSourceFailure("retryable", "credential source failed: …", err);
+ * ```
+ */
+export function wrapSourceFailure(kind: ErrorKind, message: string, cause: unknown): CredentialSourceError {
+  return Object.defineProperty(new CredentialSourceError(kind, message, { cause }), WRAPPED, { value: true });
+}
+
+/**
+ * The error worth showing for a fetch failure: the underlying error when the slot wrapped it,
+ * else the source's own `CredentialSourceError`.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * describeError(failureShown(stats.lastError)); // { name: "Throttling", message: "Rate exceeded" }
+ * ```
+ */
+export function failureShown(error: CredentialSourceError): unknown {
+  return (error as { [WRAPPED]?: boolean })[WRAPPED] === true ? error.cause : error;
+}
+
 /**
  * `name` and `message` of any thrown value, for logs and stats; never reads other fields, so
  * nothing else an error carries (request ids, headers) can leak into a log line.

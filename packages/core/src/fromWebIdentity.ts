@@ -1,6 +1,7 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient, type AssumeRoleWithWebIdentityCommandInput } from "@aws-sdk/client-sts";
 import { fromTokenFile } from "@aws-sdk/credential-provider-web-identity";
-import type { AwsCredentialIdentity } from "@smithy/types";
+import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from "@smithy/core/config";
+import type { AwsCredentialIdentity, Provider } from "@smithy/types";
 import { hostname } from "node:os";
 import type { CredentialSource } from "./credentialSlotOptions.js";
 import { ConfigurationError, CredentialSourceError } from "./errors.js";
@@ -13,8 +14,14 @@ export interface WebIdentityOptions {
   webIdentityTokenFile?: string;
   /** Shown in CloudTrail. @default process.env.AWS_ROLE_SESSION_NAME, else `awscreds-<hostname>` */
   roleSessionName?: string;
-  /** STS is called at this region's endpoint, `sts.<region>.amazonaws.com`. @default process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION */
+  /**
+   * STS is called at this region's endpoint, `sts.<region>.amazonaws.com`.
+   * @default AWS_REGION, else AWS_DEFAULT_REGION, else the profile's `region` (the SDK's own
+   *   region resolution), else `fallbackRegion`
+   */
   region?: string;
+  /** Region when nothing else names one; the plugin passes the first attached client's region. @default none */
+  fallbackRegion?: Provider<string>;
   /** Another STS endpoint (VPC endpoint, emulator). @default process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL, else regional */
   endpoint?: string;
   /** Session length, 900–43200 s, within the role's maximum. @default undefined (STS's default, 3600) */
@@ -27,6 +34,8 @@ export interface WebIdentityOptions {
 
 /** A {@link CredentialSource} that assumes a role with a web identity token, with its one STS client. */
 export type WebIdentitySource = CredentialSource & {
+  /** What it fetches, for stats and logs: the role and the STS endpoint. */
+  readonly description: string;
   /** The one STS client every fetch reuses. */
   readonly stsClient: STSClient;
   /** Closes the STS client's connections. */
@@ -36,6 +45,21 @@ export type WebIdentitySource = CredentialSource & {
 function required(value: string | undefined, variable: string, option: string, hint: string): string {
   if (value) return value;
   throw new ConfigurationError(`${variable} is not set: ${hint}, or pass \`${option}\` to fromWebIdentity()`);
+}
+
+/**
+ * The profile's region (the SDK's own loader, which also reads AWS_REGION), else the fallback,
+ * else a `ConfigurationError` that says what to set. Resolved when STS is first called.
+ */
+function stsRegion(fallback: Provider<string> | undefined): Provider<string> {
+  const fromProfile = loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS);
+  return async () => {
+    const region = await fromProfile().catch(() => undefined);
+    if (region) return region;
+    const fallbackRegion = await fallback?.();
+    if (fallbackRegion) return fallbackRegion;
+    throw new ConfigurationError("no region for STS: awscreds calls the STS endpoint of your own region; set AWS_REGION, a region in your AWS profile, or pass region to fromWebIdentity()");
+  };
 }
 
 /** CloudTrail session names allow `[\w+=,.@-]{2,64}`; a pod's hostname makes a useful one. */
@@ -90,7 +114,7 @@ export function fromWebIdentity(options: WebIdentityOptions = {}): WebIdentitySo
   const stsClient =
     options.stsClient ??
     new STSClient({
-      region: required(options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION, "AWS_REGION", "region", "awscreds calls the STS endpoint of your own region; set AWS_REGION"),
+      region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? stsRegion(options.fallbackRegion),
       endpoint: options.endpoint ?? env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL,
       maxAttempts: 1,
       // throwOnRequestTimeout: without it the SDK's requestTimeout only logs a warning to stderr
@@ -118,5 +142,6 @@ export function fromWebIdentity(options: WebIdentityOptions = {}): WebIdentitySo
       throw tokenFileError(error, tokenFile);
     }
   };
-  return Object.assign(fetchOnce, { stsClient, destroy: () => stsClient.destroy() });
+  const endpoint = options.stsClient === undefined ? (options.endpoint ?? env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL ?? "regional STS") : "your STS client";
+  return Object.assign(fetchOnce, { stsClient, description: `web identity ${roleArn} via ${endpoint}`, destroy: () => stsClient.destroy() });
 }

@@ -15,6 +15,12 @@ export type { CredentialSlotOptions, CredentialSource } from "./credentialSlotOp
 export type { CredentialSlotEvent, CredentialSlotEventName, CredentialSlotEvents, CredentialSlotListener } from "./slotEvents.js";
 export { fromProvider } from "./fromProvider.js";
 export { fromWebIdentity } from "./fromWebIdentity.js";
+export { fromContainer } from "./fromContainer.js";
+export type { ContainerOptions } from "./fromContainer.js";
+export { fromEnvironmentKeys } from "./fromEnvironmentKeys.js";
+export { fromSdkChain } from "./fromSdkChain.js";
+export { chooseDefaultSource, decideDefaultSource } from "./chooseDefaultSource.js";
+export type { DefaultSourceDecision, DefaultSourceFacts, DefaultSourceKind } from "./chooseDefaultSource.js";
 export type { WebIdentityOptions, WebIdentitySource } from "./fromWebIdentity.js";
 export { classifyError } from "./classifyError.js";
 export { decide, isUsable, planRefresh, planRetry, planRetryOnDemand } from "./refreshPolicy.js";

@@ -2,7 +2,7 @@
  * Log lines and error messages of the credential slot, as pure functions of non-secret fields.
  * Taking only ids, times and errors (never a credentials object) is what keeps secrets out.
  */
-import { describeError, type CredentialSourceError } from "./errors.js";
+import { describeError, failureShown, type CredentialSourceError } from "./errors.js";
 
 const iso = (ms: number | undefined): string => (ms === undefined ? "never" : new Date(ms).toISOString());
 
@@ -17,7 +17,7 @@ const iso = (ms: number | undefined): string => (ms === undefined ? "never" : ne
  */
 export function errorSummary(error: CredentialSourceError | undefined): string {
   if (error === undefined) return "none";
-  const { name, message } = describeError(error.cause ?? error);
+  const { name, message } = describeError(failureShown(error));
   return `${name}: ${message}`;
 }
 
@@ -31,10 +31,10 @@ export function errorSummary(error: CredentialSourceError | undefined): string {
  * ```
  */
 export const slotMessages = {
-  fetching: (attempt: number) => `fetching credentials (attempt ${attempt})`,
+  fetching: (attempt: number, source?: string) => `fetching credentials (attempt ${attempt})${source === undefined ? "" : ` from ${source}`}`,
 
-  refreshed: (accessKeyId: string, expiration: number | undefined, next: number) =>
-    `refreshed credentials ${accessKeyId}, ${expiration === undefined ? "no expiration" : `expiring ${iso(expiration)}`}; next refresh at ${iso(next)}`,
+  refreshed: (accessKeyId: string, expiration: number | undefined, next: number, source?: string) =>
+    `refreshed credentials ${accessKeyId}${source === undefined ? "" : ` from ${source}`}, ${expiration === undefined ? "no expiration" : `expiring ${iso(expiration)}`}; next refresh at ${iso(next)}`,
 
   failed: (error: CredentialSourceError, attempt: number, next: number, servingUntil: number | undefined, hasUsable: boolean) =>
     `refresh attempt ${attempt} failed (${error.kind}): ${errorSummary(error)}; ` +

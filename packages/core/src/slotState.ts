@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { classifyError } from "./classifyError.js";
 import type { CredentialSlotStats } from "./credentialSlotTypes.js";
-import { CredentialSourceError, describeError } from "./errors.js";
+import { CredentialSourceError, describeError, failureShown, wrapSourceFailure } from "./errors.js";
 import { decide, isUsable, planRefresh, planRetry, planRetryOnDemand } from "./refreshPolicy.js";
 import type { RefreshPolicyOptions } from "./resolveRefreshPolicy.js";
 import { slotMessages as msg } from "./slotMessages.js";
@@ -99,7 +99,7 @@ export class SlotState {
   /** Records a failed fetch (credentials kept) and plans the next attempt. */
   fail(err: unknown, now: number, random: number): FailureOutcome {
     const kind = classifyError(err);
-    const error = err instanceof CredentialSourceError ? err : new CredentialSourceError(kind, msg.sourceFailed(kind, err), { cause: err });
+    const error = err instanceof CredentialSourceError ? err : wrapSourceFailure(kind, msg.sourceFailed(kind, err), err);
     this.#failureCount++;
     const attempt = ++this.#consecutiveFailures;
     this.#lastError = error;
@@ -163,7 +163,7 @@ export class SlotState {
       refreshCount: this.#refreshCount,
       failureCount: this.#failureCount,
       consecutiveFailures: this.#consecutiveFailures,
-      ...(lastError !== undefined && { lastError: { ...describeError(lastError.cause ?? lastError), kind: lastError.kind } }),
+      ...(lastError !== undefined && { lastError: { ...describeError(failureShown(lastError)), kind: lastError.kind } }),
       inFlight,
     };
   }

@@ -95,9 +95,30 @@ describe("fromWebIdentity through the emulator's STS", () => {
       await expect(src(new AbortController().signal)).rejects.toThrow("captured");
       return host;
     };
-    expect(await hostOf({ region: "eu-central-1" })).toBe("sts.eu-central-1.amazonaws.com");
+    // The order: option → AWS_REGION → AWS_DEFAULT_REGION → the profile's region → fallbackRegion.
+    const configFile = join(mkdtempSync(join(tmpdir(), "awscreds-profile-")), "config");
+    writeFileSync(configFile, "[default]\nregion = sa-east-1\n");
+    vi.stubEnv("AWS_CONFIG_FILE", configFile);
+    const fallbackRegion = async () => "ca-central-1";
     vi.stubEnv("AWS_REGION", "ap-southeast-2");
-    expect(await hostOf({})).toBe("sts.ap-southeast-2.amazonaws.com");
+    vi.stubEnv("AWS_DEFAULT_REGION", "us-west-1");
+    expect(await hostOf({ region: "eu-central-1", fallbackRegion })).toBe("sts.eu-central-1.amazonaws.com");
+    expect(await hostOf({ fallbackRegion })).toBe("sts.ap-southeast-2.amazonaws.com");
+    vi.stubEnv("AWS_REGION", undefined);
+    expect(await hostOf({ fallbackRegion })).toBe("sts.us-west-1.amazonaws.com");
+    vi.stubEnv("AWS_DEFAULT_REGION", undefined);
+    expect(await hostOf({ fallbackRegion })).toBe("sts.sa-east-1.amazonaws.com");
+    vi.stubEnv("AWS_CONFIG_FILE", join(tmpdir(), "no-such-aws-config"));
+    expect(await hostOf({ fallbackRegion })).toBe("sts.ca-central-1.amazonaws.com");
+  });
+
+  test("no region anywhere: the fetch fails with a ConfigurationError that says what to set, and is not retried quickly", async () => {
+    const slot = createCredentialSlot({ source: fromWebIdentity({ roleArn: ROLE_ARN, webIdentityTokenFile: tokenFile, endpoint: aws.url }) });
+    slots.push(slot);
+    const { error } = await nextEvent(slot, "refreshFailed");
+    expect(error.kind).toBe("nonRetryable");
+    expect(error.cause).toMatchObject({ name: "ConfigurationError", message: expect.stringMatching(/no region for STS.*set AWS_REGION, a region in your AWS profile, or pass region/) });
+    expect(aws.records.stsCalls).toHaveLength(0);
   });
 
   test("AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_SESSION_NAME are read from the environment", async () => {
@@ -117,7 +138,6 @@ describe("bad configuration fails at once, naming what to set", () => {
   test.each([
     [{ roleArn: undefined }, /AWS_ROLE_ARN is not set/],
     [{ webIdentityTokenFile: undefined }, /AWS_WEB_IDENTITY_TOKEN_FILE is not set/],
-    [{ region: undefined }, /AWS_REGION is not set/],
     [{ roleArn: "my-role" }, /'my-role' is not an IAM role ARN/],
     [{ durationSeconds: 60 }, /durationSeconds must be a whole number from 900 to 43200, not 60/],
   ])("%o", (override, message) => {

@@ -2,7 +2,7 @@ import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTokenFile } from "@aws-sdk/credential-provider-web-identity";
-import { awsCredsPlugin, closeDefaultSlot, ConfigurationError, createCredentialSlot, defaultSlot, fromProvider, fromWebIdentity } from "@awscreds/core";
+import { awsCredsPlugin, closeDefaultSlot, createCredentialSlot, CredentialsUnavailableError, defaultSlot, fromProvider, fromWebIdentity } from "@awscreds/core";
 import { startEmulator, type Emulator } from "@awscreds/emulator";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,11 +69,17 @@ describe("the process-wide default slot (the Go Swapper)", () => {
     expect(new Set(aws.records.requests.map((r) => r.accessKeyId)).size).toBe(3);
   });
 
-  test("without the IRSA environment, the plugin refuses at once and names the variable", async () => {
-    vi.stubEnv("AWS_ROLE_ARN", undefined);
+  test("with no credentials anywhere, a request fails with one typed error listing what was looked for", async () => {
+    vi.stubEnv("AWS_ROLE_ARN", undefined); // and the vitest config disables EC2 instance metadata
     const client = new DynamoDBClient({ region: REGION, endpoint: aws.url });
-    expect(() => awsCredsPlugin(client.config)).toThrow(ConfigurationError);
-    expect(() => awsCredsPlugin(client.config)).toThrow(/AWS_ROLE_ARN is not set/);
+    client.middlewareStack.use(awsCredsPlugin(client.config));
+    const error = await client.send(new ListTablesCommand({})).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsUnavailableError);
+    const cause = (error as Error).cause as Error;
+    expect(cause).toMatchObject({ name: "CredentialSourceError", kind: "nonRetryable" });
+    for (const variable of ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_EC2_METADATA_DISABLED"]) expect(cause.message).toContain(variable);
+    expect(defaultSlot().stats().source).toMatch(/^the SDK's default credential chain, because no environment keys, profile/);
+    expect(aws.records.requests).toHaveLength(0);
   });
 
   test("awsCredsPlugin refuses something that is not a client config", () => {
