@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { STS_MODES, type StsMode } from "./options.js";
+import { CONTAINER_MODES, STS_MODES, type ContainerMode, type StsMode } from "./options.js";
 import { startEmulator } from "./startEmulator.js";
 
 const usage = `awscreds-emulator: a loopback STS + SigV4-verifying DynamoDB and S3 for credential tests
@@ -10,7 +10,10 @@ Options:
   --region R            reject signatures scoped to other regions (default: accept any)
   --sts-mode M          ${STS_MODES.join(" | ")} (default: ok)
   --sts-latency MS      delay before STS answers credential calls (default: 0)
-  --lifetime SECONDS    lifetime of issued credentials without DurationSeconds (default: 3600)
+  --lifetime SECONDS    lifetime of issued credentials (STS without DurationSeconds, container endpoint) (default: 3600)
+  --container-mode M    container credentials endpoint: ${CONTAINER_MODES.join(" | ")} (default: ok)
+  --container-latency MS  delay before the container endpoint answers (default: 0)
+  --container-token T   require this Authorization header at the container endpoint (default: any)
   --static-key ID:SECRET  accept a static key (repeatable)
   --table NAME          create a DynamoDB table keyed by "pk" (repeatable)
   --bucket NAME         create an S3 bucket (repeatable)
@@ -23,6 +26,9 @@ const { values } = parseArgs({
     "sts-mode": { type: "string" },
     "sts-latency": { type: "string" },
     lifetime: { type: "string" },
+    "container-mode": { type: "string" },
+    "container-latency": { type: "string" },
+    "container-token": { type: "string" },
     "static-key": { type: "string", multiple: true },
     table: { type: "string", multiple: true },
     bucket: { type: "string", multiple: true },
@@ -49,6 +55,12 @@ const aws = await startEmulator({
     latencyMs: Number(values["sts-latency"] ?? 0),
     credentialLifetimeSeconds: Number(values.lifetime ?? 3600),
   },
+  container: {
+    mode: (values["container-mode"] ?? "ok") as ContainerMode,
+    latencyMs: Number(values["container-latency"] ?? 0),
+    credentialLifetimeSeconds: Number(values.lifetime ?? 3600),
+    expectedAuthorizationToken: values["container-token"],
+  },
   dynamodb: { tables: (values.table ?? []).map((name) => ({ name })) },
   s3: { buckets: values.bucket ?? [] },
 });
@@ -57,6 +69,7 @@ console.log(`emulator listening on ${aws.url}
 Point your service at it:
   export AWS_ENDPOINT_URL=${aws.url}        # every service (S3 clients also need forcePathStyle)
   export AWS_ENDPOINT_URL_STS=${aws.url}    # only the web identity STS call
+  export AWS_CONTAINER_CREDENTIALS_FULL_URI=${aws.url}/v1/credentials   # EKS Pod Identity (or /v2/credentials/<id>, ECS)
 Control it: POST ${aws.url}/__emulator/configure  {"sts":{"mode":"throttle"}}
 Records:    GET  ${aws.url}/__emulator/records`);
 

@@ -2,12 +2,12 @@ import type { ServerResponse } from "node:http";
 import { DynamoDbService } from "./dynamodb/dynamoDbService.js";
 import { KeyStore } from "./keyStore.js";
 import { LambdaService } from "./lambda/lambdaService.js";
-import type { EmulatorSettings, ServiceFault, StsMode } from "./options.js";
+import type { ContainerMode, EmulatorSettings, ServiceFault, StsMode } from "./options.js";
 import { EmulatorRecords } from "./records.js";
 import { S3Service } from "./s3/s3Service.js";
 import type { ServiceName } from "./awsError.js";
 
-/** A request STS is sitting on (mode `hang`), answered again when released. */
+/** A request STS or the container endpoint is sitting on (mode `hang`), answered again when released. */
 export interface HungRequest {
   readonly response: ServerResponse;
   readonly resume: () => void;
@@ -22,6 +22,8 @@ export class EmulatorState {
   readonly lambda: LambdaService;
   /** One-off STS modes consumed by the next credential calls, before the configured mode. */
   readonly stsFaults: StsMode[] = [];
+  /** One-off container modes consumed by the next container credential calls, before the configured mode. */
+  readonly containerFaults: ContainerMode[] = [];
   readonly serviceFaults: Array<{ fault: ServiceFault; service?: ServiceName }> = [];
   readonly hung = new Set<HungRequest>();
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -51,6 +53,18 @@ export class EmulatorState {
       timer.unref();
       this.#timers.add(timer);
     });
+  }
+
+  /** Holds `response` open (mode `hang`) until released, when `onRelease` answers it, or until close cuts it. */
+  hold(response: ServerResponse, onRelease: () => void): void {
+    const hung: HungRequest = {
+      response,
+      resume: () => {
+        this.hung.delete(hung);
+        onRelease();
+      },
+    };
+    this.hung.add(hung);
   }
 
   takeServiceFault(service: ServiceName): ServiceFault | undefined {

@@ -39,6 +39,26 @@ export const STS_MODES: readonly StsMode[] = [
   "noExpiration",
 ];
 
+/**
+ * How the emulator's container credentials endpoint (EKS Pod Identity agent, ECS) answers
+ * `GET /v1/credentials` and `GET /v2/credentials/<id>`.
+ */
+export type ContainerMode =
+  /** 200 with fresh credentials as JSON. */
+  | "ok"
+  /** 500 `InternalServerException`; the SDK reports the status only. */
+  | "error5xx"
+  /** Never answer; the socket stays open until {@link Emulator.releaseHungRequests} or close. */
+  | "hang"
+  /** 200 with credentials that carry no `Expiration`, which the SDK's `fromHttp` rejects. */
+  | "noExpiration"
+  /** 403 `{ "Code": "AccessDeniedException" }`: the agent refused the pod or task. */
+  | "accessDenied"
+  /** 200 with a body that is not JSON. */
+  | "garbage";
+
+export const CONTAINER_MODES: readonly ContainerMode[] = ["ok", "error5xx", "hang", "noExpiration", "accessDenied", "garbage"];
+
 /** A fixed delay, or one drawn uniformly from `[min, max]` for each request. */
 export type Latency = number | { readonly min: number; readonly max: number };
 
@@ -73,6 +93,20 @@ export interface EmulatorOptions {
     /** When set, AssumeRoleWithWebIdentity rejects any other token with `InvalidIdentityToken`. @default undefined */
     expectedWebIdentityToken?: string;
   };
+  /** The container credentials endpoint: `GET /v1/credentials` (EKS Pod Identity) and `GET /v2/credentials/<id>` (ECS). */
+  container?: {
+    /** @default "ok" */
+    mode?: ContainerMode;
+    /** Delay before the endpoint answers. @default 0 */
+    latencyMs?: Latency;
+    /** Lifetime of the credentials it hands out; any positive value (short ones for tests). @default 3600 */
+    credentialLifetimeSeconds?: number;
+    /**
+     * When set, a request whose `Authorization` header is absent or differs gets 403
+     * `AccessDeniedException`, as `AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)` would. @default undefined (any or none)
+     */
+    expectedAuthorizationToken?: string;
+  };
   service?: {
     /** Delay before DynamoDB, S3, Lambda and signed STS calls answer. @default 0 */
     latencyMs?: Latency;
@@ -102,6 +136,12 @@ export interface EmulatorSettings {
     maxSessionDurationSeconds: number;
     expectedWebIdentityToken: string | undefined;
   };
+  container: {
+    mode: ContainerMode;
+    latencyMs: Latency;
+    credentialLifetimeSeconds: number;
+    expectedAuthorizationToken: string | undefined;
+  };
   service: { latencyMs: Latency };
 }
 
@@ -109,6 +149,7 @@ export type EmulatorSettingsUpdate = {
   clockOffsetMs?: number;
   region?: string | undefined;
   sts?: Partial<EmulatorSettings["sts"]>;
+  container?: Partial<EmulatorSettings["container"]>;
   service?: Partial<EmulatorSettings["service"]>;
 };
 
@@ -119,7 +160,22 @@ export function validateSettings(settings: EmulatorSettings): void {
   if (!(settings.sts.credentialLifetimeSeconds > 0)) {
     throw new TypeError("sts.credentialLifetimeSeconds must be a positive number of seconds.");
   }
-  for (const [name, latency] of [["sts.latencyMs", settings.sts.latencyMs], ["service.latencyMs", settings.service.latencyMs]] as const) {
+  if (!CONTAINER_MODES.includes(settings.container.mode)) {
+    throw new TypeError(`Unknown container mode '${String(settings.container.mode)}'; use one of ${CONTAINER_MODES.join(", ")}.`);
+  }
+  if (!(settings.container.credentialLifetimeSeconds > 0)) {
+    throw new TypeError("container.credentialLifetimeSeconds must be a positive number of seconds.");
+  }
+  const token = settings.container.expectedAuthorizationToken;
+  if (token !== undefined && (typeof token !== "string" || token === "" || /[\r\n]/.test(token))) {
+    throw new TypeError("container.expectedAuthorizationToken must be a non-empty string without line breaks, or undefined.");
+  }
+  const latencies = [
+    ["sts.latencyMs", settings.sts.latencyMs],
+    ["container.latencyMs", settings.container.latencyMs],
+    ["service.latencyMs", settings.service.latencyMs],
+  ] as const;
+  for (const [name, latency] of latencies) {
     const ok = typeof latency === "number" ? latency >= 0 : latency.min >= 0 && latency.max >= latency.min;
     if (!ok) throw new TypeError(`${name} must be a delay ≥ 0 or a range { min, max } with 0 ≤ min ≤ max.`);
   }
@@ -135,6 +191,12 @@ export function resolveSettings(options: EmulatorOptions): EmulatorSettings {
       credentialLifetimeSeconds: options.sts?.credentialLifetimeSeconds ?? 3600,
       maxSessionDurationSeconds: options.sts?.maxSessionDurationSeconds ?? 43200,
       expectedWebIdentityToken: options.sts?.expectedWebIdentityToken,
+    },
+    container: {
+      mode: options.container?.mode ?? "ok",
+      latencyMs: options.container?.latencyMs ?? 0,
+      credentialLifetimeSeconds: options.container?.credentialLifetimeSeconds ?? 3600,
+      expectedAuthorizationToken: options.container?.expectedAuthorizationToken,
     },
     service: { latencyMs: options.service?.latencyMs ?? 0 },
   };

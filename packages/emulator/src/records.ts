@@ -18,6 +18,24 @@ export interface StsCallRecord {
   expiration?: number;
 }
 
+/** One call to the container credentials endpoint (EKS Pod Identity agent or ECS). Times are on the emulator's clock (epoch ms). */
+export interface ContainerCallRecord {
+  readonly at: number;
+  /** Milliseconds from arrival to the end of the response; `undefined` while hung. */
+  durationMs: number | undefined;
+  readonly method: string;
+  /** `/v1/credentials` (EKS Pod Identity) or `/v2/credentials/<id>` (ECS), as sent, without the query. */
+  readonly path: string;
+  /** The `Authorization` header as received (emulator tokens are test data, not secrets). */
+  readonly authorization: string | undefined;
+  /** `ok`, the error `Code` answered (`AccessDeniedException`, ...), `garbage`, or `hung` until released. */
+  outcome: string;
+  /** The access key id issued by this call. */
+  accessKeyId?: string;
+  /** The issued key's expiration (epoch ms), also when `noExpiration` left it out of the answer. */
+  expiration?: number;
+}
+
 /** One request to a signed service (DynamoDB, S3, or a signed STS action). */
 export interface ServiceRequestRecord {
   readonly at: number;
@@ -40,6 +58,7 @@ export interface ServiceRequestRecord {
 export class EmulatorRecords {
   readonly stsCalls: StsCallRecord[] = [];
   readonly requests: ServiceRequestRecord[] = [];
+  readonly containerCalls: ContainerCallRecord[] = [];
 
   /** STS calls that issued credentials (or were meant to): AssumeRoleWithWebIdentity and AssumeRole. */
   credentialCalls(): StsCallRecord[] {
@@ -49,5 +68,6 @@ export class EmulatorRecords {
   clear(): void {
     this.stsCalls.length = 0;
     this.requests.length = 0;
+    this.containerCalls.length = 0;
   }
 }

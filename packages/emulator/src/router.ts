@@ -4,7 +4,7 @@ import { dynamoDbOperation } from "./dynamodb/dynamoDbService.js";
 import type { EmulatorState } from "./emulatorState.js";
 import { readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
 import { drawLatency } from "./options.js";
-import type { ServiceRequestRecord, StsCallRecord } from "./records.js";
+import type { ContainerCallRecord, ServiceRequestRecord, StsCallRecord } from "./records.js";
 import { errorReply, newRequestId, requestIdHeaders, type Reply } from "./reply.js";
 import { lambdaOperation } from "./lambda/lambdaService.js";
 import { s3Operation } from "./s3/s3Service.js";
@@ -13,6 +13,8 @@ import { verifySigV4, type AuthOutcome } from "./sigv4/verifySigV4.js";
 import { CREDENTIAL_ACTIONS, handleSts } from "./sts/stsService.js";
 import { isStsRequest, stsParams } from "./sts/stsParams.js";
 import { handleControl } from "./controlApi.js";
+import { containerEndpoint, type ContainerEndpoint } from "./container/containerEndpoint.js";
+import { handleContainer } from "./container/containerService.js";
 
 function send(state: EmulatorState, res: ServerResponse, service: ServiceName, requestId: string, reply: Reply): void {
   if (res.destroyed) return;
@@ -76,14 +78,7 @@ async function routeSts(state: EmulatorState, request: IncomingRequest, res: Ser
       const result = handleSts(action, params, { now: state.now(), settings: state.settings, keys: state.keys, requestId, mode: modeNow, authenticate });
       if ("hang" in result) {
         record.outcome = "hung";
-        const hung = {
-          response: res,
-          resume: () => {
-            state.hung.delete(hung);
-            answer(state.settings.sts.mode);
-          },
-        };
-        state.hung.add(hung);
+        state.hold(res, () => answer(state.settings.sts.mode));
         return;
       }
       Object.assign(record, result.record);
@@ -108,6 +103,37 @@ async function routeSts(state: EmulatorState, request: IncomingRequest, res: Ser
         errorCode: record.outcome === "ok" ? undefined : record.outcome,
       });
     }
+  };
+  answer(mode);
+}
+
+/** One call to the container credentials endpoint; only GETs take an injected fault and the latency. */
+async function routeContainer(state: EmulatorState, endpoint: ContainerEndpoint, request: IncomingRequest, res: ServerResponse, requestId: string): Promise<void> {
+  const record: ContainerCallRecord = {
+    at: state.now(),
+    durationMs: undefined,
+    method: request.method,
+    path: request.rawPath,
+    authorization: request.headers["authorization"],
+    outcome: "pending",
+  };
+  state.records.containerCalls.push(record);
+  const started = performance.now();
+  const isGet = request.method === "GET";
+  const mode = isGet ? (state.containerFaults.shift() ?? state.settings.container.mode) : "ok";
+  if (isGet) await state.sleep(drawLatency(state.settings.container.latencyMs));
+
+  const answer = (modeNow: typeof mode) => {
+    const settings = state.settings.container;
+    const result = handleContainer(request, endpoint, { now: state.now(), settings, keys: state.keys, accountId: state.accountId, mode: modeNow });
+    if ("hang" in result) {
+      record.outcome = "hung";
+      state.hold(res, () => answer(state.settings.container.mode));
+      return;
+    }
+    Object.assign(record, result.record);
+    send(state, res, "sts", requestId, result.reply);
+    record.durationMs = performance.now() - started;
   };
   answer(mode);
 }
@@ -176,6 +202,12 @@ export async function route(state: EmulatorState, req: IncomingMessage, res: Ser
   }
   if (request.rawPath.startsWith("/__emulator/")) {
     send(state, res, "sts", requestId, handleControl(state, request));
+    return;
+  }
+  // Before S3: path-style S3 would read GET /v1/credentials as bucket "v1", key "credentials".
+  const container = containerEndpoint(request.rawPath);
+  if (container) {
+    await routeContainer(state, container, request, res, requestId);
     return;
   }
   const service = serviceOf(request);

@@ -7,6 +7,7 @@ export function applySettingsUpdate(settings: EmulatorSettings, update: Emulator
     ...("clockOffsetMs" in update && update.clockOffsetMs !== undefined ? { clockOffsetMs: update.clockOffsetMs } : {}),
     ...("region" in update ? { region: update.region } : {}),
     sts: { ...settings.sts, ...update.sts },
+    container: { ...settings.container, ...update.container },
     service: { ...settings.service, ...update.service },
   };
 }

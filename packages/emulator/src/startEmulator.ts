@@ -3,7 +3,17 @@ import type { AddressInfo } from "node:net";
 import type { ServiceName } from "./awsError.js";
 import { EmulatorState } from "./emulatorState.js";
 import type { StaticKey } from "./keyStore.js";
-import { resolveSettings, validateSettings, type EmulatorOptions, type EmulatorSettings, type EmulatorSettingsUpdate, type ServiceFault, type StsMode } from "./options.js";
+import {
+  CONTAINER_MODES,
+  resolveSettings,
+  validateSettings,
+  type ContainerMode,
+  type EmulatorOptions,
+  type EmulatorSettings,
+  type EmulatorSettingsUpdate,
+  type ServiceFault,
+  type StsMode,
+} from "./options.js";
 import type { EmulatorRecords } from "./records.js";
 import { route } from "./router.js";
 import { applySettingsUpdate } from "./settingsUpdate.js";
@@ -21,21 +31,30 @@ export interface Emulator extends AsyncDisposable {
   /** `http://127.0.0.1:PORT`: the endpoint for every SDK client (`endpoint`, `AWS_ENDPOINT_URL_STS`). */
   readonly url: string;
   readonly port: number;
-  /** Every STS call and every signed request seen so far. */
+  /** Every STS call, container credentials call and signed request seen so far. */
   readonly records: EmulatorRecords;
   /** The settings in force; change them with {@link Emulator.configure}. */
   readonly settings: Readonly<EmulatorSettings>;
   /** The emulator's clock (host clock plus `clockOffsetMs`), epoch ms. */
   now(): number;
-  /** Changes settings while running: STS mode and latency, lifetimes, clock offset, service latency. */
+  /** Changes settings while running: STS and container modes and latency, lifetimes, tokens, clock offset, service latency. */
   configure(update: EmulatorSettingsUpdate): void;
   /** The next `count` credential calls answer with `mode`, then the configured mode resumes. */
   injectStsFaults(mode: StsMode, count?: number): void;
+  /**
+   * The next `count` calls to the container credentials endpoint (`GET /v1/credentials`,
+   * `GET /v2/credentials/<id>`) answer with `mode`, then the configured mode resumes.
+   * An unknown mode throws `TypeError`.
+   */
+  injectContainerFaults(mode: ContainerMode, count?: number): void;
   /** The next `count` signed requests (to `service`, or any) fail with `fault` after authenticating. */
   injectServiceFaults(fault: ServiceFault, count?: number, service?: ServiceName): void;
-  /** Answers every hung STS request with the mode now configured; returns how many there were. */
+  /**
+   * Answers every hung STS and container request, each with its service's mode now configured
+   * (`sts.mode`, `container.mode`); returns how many there were.
+   */
   releaseHungRequests(): number;
-  /** Hung STS requests waiting for {@link Emulator.releaseHungRequests}. */
+  /** Hung STS and container requests waiting for {@link Emulator.releaseHungRequests}. */
   readonly hungRequests: number;
   addStaticKey(key: StaticKey): void;
   /** Mints temporary credentials without an STS call, valid for `lifetimeSeconds` (default 3600). */
@@ -53,7 +72,8 @@ function isLoopback(host: string): boolean {
 }
 
 /**
- * Starts the emulator on a loopback port: STS plus SigV4-verifying DynamoDB, S3 and Lambda.
+ * Starts the emulator on a loopback port: STS, the container credentials endpoint (EKS Pod
+ * Identity, ECS) and SigV4-verifying DynamoDB, S3 and Lambda.
  *
  * @example
  * const aws = await startEmulator({ sts: { latencyMs: 800 } });
@@ -109,6 +129,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     injectStsFaults(mode, count = 1) {
       for (let i = 0; i < count; i++) state.stsFaults.push(mode);
+    },
+    injectContainerFaults(mode, count = 1) {
+      if (!CONTAINER_MODES.includes(mode)) throw new TypeError(`Unknown container mode '${String(mode)}'; use one of ${CONTAINER_MODES.join(", ")}.`);
+      for (let i = 0; i < count; i++) state.containerFaults.push(mode);
     },
     injectServiceFaults(fault, count = 1, service) {
       for (let i = 0; i < count; i++) state.serviceFaults.push({ fault, service });
