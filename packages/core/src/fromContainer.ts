@@ -10,13 +10,16 @@ export interface ContainerOptions {
   fullUri?: string;
   /** Path on the ECS credentials host. @default process.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI */
   relativeUri?: string;
-  /** Where `relativeUri` is served. @default "http://169.254.170.2" (the ECS agent); change it only for tests or a proxy */
+  /**
+   * Where `relativeUri` is served; change it only for tests or a proxy.
+   * @default process.env.AWSCREDS_CONTAINER_RELATIVE_URI_HOST, else "http://169.254.170.2" (the ECS agent)
+   */
   relativeUriHost?: string;
   /** File holding the `Authorization` header value, re-read on every fetch. @default process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE */
   authorizationTokenFile?: string;
   /** The `Authorization` header value itself. @default process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN */
   authorizationToken?: string;
-  /** Longest one call to the endpoint may take, in ms. @default 2000 */
+  /** Longest one call to the endpoint may take, in ms: then it fails with a `TimeoutError` and the slot retries. @default 2000 */
   attemptTimeout?: number;
 }
 
@@ -36,7 +39,8 @@ const ECS_HOST = "http://169.254.170.2";
  */
 export function fromContainer(options: ContainerOptions = {}): CredentialSource & { readonly description: string } {
   const env = process.env;
-  const relative = options.relativeUri ?? env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+  // An option beats the environment; between the two variables the relative URI wins, as in the SDK.
+  const relative = options.relativeUri ?? (options.fullUri === undefined ? env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI : undefined);
   const full = options.fullUri ?? env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
   if (!relative && !full) {
     throw new ConfigurationError("neither AWS_CONTAINER_CREDENTIALS_FULL_URI nor AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set: ECS and EKS Pod Identity set one; or pass fullUri to fromContainer()");
@@ -44,20 +48,34 @@ export function fromContainer(options: ContainerOptions = {}): CredentialSource 
   const { attemptTimeout = 2000 } = options;
   if (!(typeof attemptTimeout === "number" && attemptTimeout > 0)) throw new ConfigurationError(`attemptTimeout must be a positive number of milliseconds, not ${String(attemptTimeout)}`);
   // As the SDK does: the relative URI wins when both are set.
-  const url = relative ? `${options.relativeUriHost ?? ECS_HOST}${relative}` : (full as string);
+  const url = relative ? `${options.relativeUriHost ?? env.AWSCREDS_CONTAINER_RELATIVE_URI_HOST ?? ECS_HOST}${relative}` : (full as string);
   const tokenFile = options.authorizationTokenFile ?? env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
   const token = options.authorizationToken ?? env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
-  const fetchOnce = (signal: AbortSignal): Promise<AwsCredentialIdentity> =>
-    raceAbort(
-      () =>
-        fromHttp({
-          awsContainerCredentialsFullUri: url,
-          ...(tokenFile !== undefined && { awsContainerAuthorizationTokenFile: tokenFile }),
-          ...(tokenFile === undefined && token !== undefined && { awsContainerAuthorizationToken: token }),
-          timeout: attemptTimeout,
-          maxRetries: 0,
-        })(),
-      signal,
-    );
+  const fetchOnce = async (signal: AbortSignal): Promise<AwsCredentialIdentity> => {
+    // fromHttp's own `timeout` only logs a warning on a hung response: the deadline is ours. A
+    // plain timer, not AbortSignal.timeout, whose signal may be garbage-collected before it fires.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(Object.assign(new Error(`the container credentials endpoint did not answer within attemptTimeout (${attemptTimeout} ms)`), { name: "TimeoutError" })), attemptTimeout);
+    timer.unref?.();
+    const either = AbortSignal.any([signal, deadline.signal]); // held here while the call runs
+    try {
+      return await raceAbort(
+        () =>
+          fromHttp({
+            // Empty strings, not undefined: fromHttp falls back to the environment for absent
+            // options, and its relative URI would win over the URL decided here.
+            awsContainerCredentialsRelativeUri: "",
+            awsContainerCredentialsFullUri: url,
+            awsContainerAuthorizationTokenFile: tokenFile ?? "",
+            awsContainerAuthorizationToken: tokenFile === undefined ? (token ?? "") : "",
+            timeout: attemptTimeout,
+            maxRetries: 0,
+          })(),
+        either,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return Object.assign(fetchOnce, { description: `container credentials from ${url}` });
 }
