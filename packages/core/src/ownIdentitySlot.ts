@@ -34,6 +34,7 @@ export function ownIdentitySlot(config: ConfigWithOwn, logger: Logger | undefine
     }
     return raceAbort(() => provider({ forceRefresh: true }), signal);
   };
+  Object.defineProperty(source, "description", { value: `the credentials given to this ${service} client` });
   const slot = createCredentialSlot({ source, name: `${service} client credentials`, ...(logger !== undefined && { logger }) });
   closeWhenCollected.register(config, slot);
   return slot;

@@ -64,9 +64,13 @@ describe("a client built with credentials keeps its own identity", () => {
       calls++;
       return aws.issueCredentials({ lifetimeSeconds: 3600 });
     };
-    const client = attached(new S3Client({ region: REGION, endpoint: aws.url, forcePathStyle: true, credentials: provider }));
+    const lines: string[] = [];
+    const log = (line: string) => void lines.push(line);
+    const logger = { debug: log, info: log, warn: log, error: log };
+    const client = attached(new S3Client({ region: REGION, endpoint: aws.url, forcePathStyle: true, credentials: provider }), { logger });
     for (let i = 0; i < 5; i++) await client.send(new ListBucketsCommand({}));
     expect(calls).toBe(1);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[awscreds:S3 client credentials\] refreshed credentials ASIA\w+ from the credentials given to this S3 client/));
     const keys = new Set(aws.records.requests.map((r) => r.accessKeyId));
     expect(keys.size).toBe(1);
     expect(aws.records.requests.every((r) => r.signatureValid && r.status === 200)).toBe(true);
