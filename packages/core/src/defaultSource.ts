@@ -37,7 +37,7 @@ export function defaultSource(options: DefaultSourceOptions = {}): DefaultSource
   let deciding: Promise<{ decision: DefaultSourceDecision; source: CredentialSource }> | undefined;
   const decide = async () => {
     const decision = await chooseDefaultSource();
-    const source = sourceFor(decision, options);
+    const source = sourceForDecision(decision.kind, options);
     decided = { decision, source };
     return decided;
   };
@@ -55,7 +55,12 @@ export function defaultSource(options: DefaultSourceOptions = {}): DefaultSource
   }) as DefaultSource;
 }
 
-function sourceFor({ kind }: DefaultSourceDecision, options: DefaultSourceOptions): CredentialSource {
+/**
+ * The source the default slot uses for a decided kind (also what `awscreds doctor` probes).
+ *
+ * @internal
+ */
+export function sourceForDecision(kind: DefaultSourceDecision["kind"], options: DefaultSourceOptions = {}): CredentialSource & { readonly description: string } {
   switch (kind) {
     case "environment":
       return fromEnvironmentKeys();

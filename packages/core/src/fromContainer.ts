@@ -37,7 +37,7 @@ const ECS_HOST = "http://169.254.170.2";
  * const slot = createCredentialSlot({ source: fromContainer(), name: "pod-identity" });
  * ```
  */
-export function fromContainer(options: ContainerOptions = {}): CredentialSource & { readonly description: string } {
+export function fromContainer(options: ContainerOptions = {}): CredentialSource & { readonly description: string; readonly url: string } {
   const env = process.env;
   // An option beats the environment; between the two variables the relative URI wins, as in the SDK.
   const relative = options.relativeUri ?? (options.fullUri === undefined ? env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI : undefined);
@@ -77,5 +77,5 @@ export function fromContainer(options: ContainerOptions = {}): CredentialSource 
       clearTimeout(timer);
     }
   };
-  return Object.assign(fetchOnce, { description: `container credentials from ${url}` });
+  return Object.assign(fetchOnce, { description: `container credentials from ${url}`, url });
 }

@@ -123,10 +123,15 @@ export interface DoctorFetch {
 export type DoctorClockSkew =
   | {
       readonly measured: true;
-      /** The endpoint's `Date` minus this host's clock when the answer arrived: positive when this host is behind. */
+      /**
+       * The endpoint's clock minus this host's when the answer arrived: positive when this host
+       * is behind. Taken at the middle of the `Date` header's second, so within ±0.5 s (plus the
+       * answer's time in transit).
+       */
       readonly skewMs: number;
+      /** The `Date` header, as ISO 8601. */
       readonly serverDate: string;
-      /** The `Date` header has whole seconds: the true skew is up to this much larger. */
+      /** The `Date` header has whole seconds. */
       readonly resolutionMs: 1000;
     }
   | { readonly measured: false; readonly reason: string };

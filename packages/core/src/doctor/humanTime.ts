@@ -21,6 +21,19 @@ export function duration(ms: number): string {
 }
 
 /**
+ * A clock skew in seconds, whatever its size, as clocks are compared: "120 s", "4.5 s".
+ *
+ * @example
+ * ```ts
+ * seconds(-120_400); // "120 s"
+ * ```
+ */
+export function seconds(ms: number): string {
+  const abs = Math.abs(ms) / 1000;
+  return abs < 10 ? `${abs.toFixed(1)} s` : `${Math.round(abs)} s`;
+}
+
+/**
  * "in 57 min" for a time ahead, "3 min ago" for one past.
  *
  * @example

@@ -2,10 +2,8 @@ import type { AwsCredentialIdentity, HttpRequest, HttpResponse } from "@smithy/t
 import type { DefaultSourceKind } from "../chooseDefaultSource.js";
 import type { CredentialSource } from "../credentialSlotOptions.js";
 import { describeError } from "../errors.js";
-import { fromContainer } from "../fromContainer.js";
-import { fromEnvironmentKeys } from "../fromEnvironmentKeys.js";
-import { fromSdkChain } from "../fromSdkChain.js";
-import { fromWebIdentity, type WebIdentitySource } from "../fromWebIdentity.js";
+import { sourceForDecision } from "../defaultSource.js";
+import type { WebIdentitySource } from "../fromWebIdentity.js";
 import { DEFAULT_REFRESH_POLICY } from "../resolveRefreshPolicy.js";
 import { validateCredentials } from "../validateCredentials.js";
 import type { DoctorClockSkew, DoctorEndpoint, DoctorError, DoctorFetch } from "./doctorReport.js";
@@ -49,21 +47,6 @@ export function doctorError(error: unknown): DoctorError {
   return { name, message, ...(code !== undefined && { code }), ...(typeof status === "number" && { httpStatus: status }) };
 }
 
-/** The source the default slot creates for this kind (`defaultSource`'s choice, with no fallback region). */
-function createSource(kind: DefaultSourceKind): DescribedSource {
-  switch (kind) {
-    case "environment":
-      return fromEnvironmentKeys();
-    case "webIdentity":
-      return fromWebIdentity();
-    case "container":
-      return fromContainer();
-    case "profile":
-    case "chain":
-      return fromSdkChain();
-  }
-}
-
 function requestUrl(request: HttpRequest): string {
   const port = request.port === undefined || request.port === 0 ? "" : `:${request.port}`;
   const path = request.path === "/" ? "" : request.path;
@@ -102,14 +85,11 @@ async function stsEndpoint(source: WebIdentitySource, env: NodeJS.ProcessEnv): P
   return { kind: "sts", url: `https://sts.${region}.amazonaws.com`, via: `regional STS, region from ${from}`, region };
 }
 
-/** The container endpoint, as `fromContainer` builds it: the relative URI wins, as in the SDK. */
+/** The container endpoint's variable; its URL comes from the source itself. */
 function containerEndpoint(env: NodeJS.ProcessEnv): DoctorEndpoint {
-  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-  if (relative) {
-    const host = env.AWSCREDS_CONTAINER_RELATIVE_URI_HOST ?? "http://169.254.170.2";
-    return { kind: "container", url: `${host}${relative}`, via: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS agent)" };
-  }
-  return { kind: "container", url: env.AWS_CONTAINER_CREDENTIALS_FULL_URI, via: "AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity agent)" };
+  return env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+    ? { kind: "container", via: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS agent)" }
+    : { kind: "container", via: "AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity agent)" };
 }
 
 function predictedEndpoint(kind: DefaultSourceKind, env: NodeJS.ProcessEnv): DoctorEndpoint {
@@ -143,20 +123,25 @@ export async function probe(kind: DefaultSourceKind, env: NodeJS.ProcessEnv, tim
   const notMeasured: DoctorClockSkew = { measured: false, reason: kind === "webIdentity" ? "no answer from STS" : "only measured against STS, for web identity" };
   let source: DescribedSource;
   try {
-    source = createSource(kind);
+    source = sourceForDecision(kind);
   } catch (error) {
     return { endpoint, fetch: { ok: false, latencyMs: 0, timeoutMs, error: doctorError(error) }, clockSkew: notMeasured };
   }
   const webIdentity = kind === "webIdentity" ? (source as WebIdentitySource) : undefined;
   const seen = webIdentity === undefined ? undefined : observeSts(webIdentity);
   if (webIdentity !== undefined) endpoint = await stsEndpoint(webIdentity, env);
+  const containerUrl = (source as { url?: unknown }).url;
+  if (typeof containerUrl === "string") endpoint = { ...endpoint, url: containerUrl };
 
   const started = performance.now();
   let fetch: DoctorFetch;
   let credentials: AwsCredentialIdentity | undefined;
   let obtainedAt: number | undefined;
   try {
-    const raw = await source(AbortSignal.timeout(timeoutMs));
+    // A timer of our own: an AbortSignal.timeout signal may be garbage-collected before it fires.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: "TimeoutError" })), timeoutMs);
+    const raw = await source(deadline.signal).finally(() => clearTimeout(timer));
     obtainedAt = Date.now();
     fetch = { ok: true, latencyMs: Math.round(performance.now() - started), timeoutMs };
     credentials = validateCredentials(raw, obtainedAt, DEFAULT_REFRESH_POLICY);
@@ -171,7 +156,8 @@ export async function probe(kind: DefaultSourceKind, env: NodeJS.ProcessEnv, tim
   const serverTime = seen?.date === undefined ? NaN : Date.parse(seen.date);
   const clockSkew: DoctorClockSkew =
     Number.isFinite(serverTime) && seen?.receivedAt !== undefined
-      ? { measured: true, skewMs: serverTime - seen.receivedAt, serverDate: new Date(serverTime).toISOString(), resolutionMs: 1000 }
+      ? // The header's whole second was stamped at some instant of [date, date + 1 s): take the middle.
+        { measured: true, skewMs: serverTime + 500 - seen.receivedAt, serverDate: new Date(serverTime).toISOString(), resolutionMs: 1000 }
       : seen?.receivedAt !== undefined
         ? { measured: false, reason: "the STS answer had no Date header" }
         : notMeasured;
