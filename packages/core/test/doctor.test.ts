@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -334,6 +334,40 @@ describe("awscreds doctor: other sources", () => {
       for (const what of ["AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", "aws sso login", "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_EC2_METADATA_DISABLED"]) {
         expect(text.stdout).toContain(what);
       }
+    },
+    TEST_TIMEOUT,
+  );
+
+  test(
+    "a named profile with credential_process (AWS_PROFILE): kind profile, the SDK chain runs the process once",
+    async () => {
+      const home = mkdtempSync(join(scratch, "profile-"));
+      const runs = join(home, "runs");
+      const expiration = new Date(Date.now() + 3_600_000).toISOString();
+      const script = join(home, "creds.sh");
+      writeFileSync(script, `#!/bin/sh\necho run >> "${runs}"\necho '{"Version":1,"AccessKeyId":"ASIAPROFILEEXAMPLE01","SecretAccessKey":"profile-secret-do-not-print","SessionToken":"profile-token-do-not-print","Expiration":"${expiration}"}'\n`);
+      chmodSync(script, 0o755);
+      writeFileSync(join(home, "config"), `[profile dev]\ncredential_process = ${script}\n`);
+      const { run, report } = await doctorJson({ AWS_PROFILE: "dev", AWS_CONFIG_FILE: join(home, "config") });
+      expect(run.code).toBe(0);
+      expect(report.source).toMatchObject({ kind: "profile", reason: expect.stringMatching(/AWS_PROFILE=dev is set/) });
+      expect(report.credentials?.accessKeyId).toBe("ASIAPROFILEEXAMPLE01");
+      expect(readFileSync(runs, "utf8").trim().split("\n")).toHaveLength(1);
+      expect(run.stdout).not.toContain("profile-secret-do-not-print");
+      expect(run.stdout).not.toContain("profile-token-do-not-print");
+    },
+    TEST_TIMEOUT,
+  );
+
+  test(
+    "ECS (relative URI): the container endpoint on the agent's host, credentials from it",
+    async () => {
+      const aws = await emulator({});
+      const { run, report } = await doctorJson({ AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/task-1", AWSCREDS_CONTAINER_RELATIVE_URI_HOST: aws.url });
+      expect(run.code).toBe(0);
+      expect(report.source).toMatchObject({ kind: "container", reason: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set (ECS)" });
+      expect(report.endpoint).toMatchObject({ kind: "container", url: `${aws.url}/v2/credentials/task-1` });
+      expect(report.credentials?.accessKeyId).toBe(aws.records.containerCalls[0]?.accessKeyId);
     },
     TEST_TIMEOUT,
   );
