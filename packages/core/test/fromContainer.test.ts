@@ -1,10 +1,11 @@
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { ConfigurationError, createCredentialSlot, fromContainer, type CredentialSlot, type CredentialSlotEvents } from "@awscreds/core";
+import { ConfigurationError, createCredentialSlot, fromContainer, type CredentialSlot } from "@awscreds/core";
 import { startEmulator, type Emulator } from "@awscreds/emulator";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { nextEvent } from "./helpers/nextEvent.js";
 
 // The container source (EKS Pod Identity agent, ECS) against the emulator's agent endpoint.
 
@@ -28,16 +29,6 @@ function podIdentitySlot(options: Partial<Parameters<typeof createCredentialSlot
   const slot = createCredentialSlot({ source: fromContainer({ fullUri: `${aws.url}/v1/credentials`, authorizationTokenFile: tokenFile, attemptTimeout }), ...options });
   slots.push(slot);
   return slot;
-}
-
-function nextEvent<E extends keyof CredentialSlotEvents>(slot: CredentialSlot, event: E): Promise<CredentialSlotEvents[E]> {
-  return new Promise((resolve) => {
-    const listener = (payload: CredentialSlotEvents[E]) => {
-      slot.off(event, listener);
-      resolve(payload);
-    };
-    slot.on(event, listener);
-  });
 }
 
 describe("fromContainer", () => {

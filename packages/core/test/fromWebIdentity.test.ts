@@ -1,10 +1,11 @@
 import { ListTablesCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createCredentialSlot, fromWebIdentity, ConfigurationError, type CredentialSlot, type CredentialSlotEvents } from "@awscreds/core";
+import { createCredentialSlot, fromWebIdentity, ConfigurationError, type CredentialSlot } from "@awscreds/core";
 import { startEmulator, type Emulator, type StsMode } from "@awscreds/emulator";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { nextEvent } from "./helpers/nextEvent.js";
 
 // Integration: the slot and fromWebIdentity against the emulator's real STS, over real HTTP.
 
@@ -36,16 +37,6 @@ function slotOf(options: Partial<Parameters<typeof createCredentialSlot>[0]> = {
   const slot = createCredentialSlot({ source: source(), ...options });
   slots.push(slot);
   return slot;
-}
-
-function nextEvent<E extends keyof CredentialSlotEvents>(slot: CredentialSlot, event: E): Promise<CredentialSlotEvents[E]> {
-  return new Promise((resolve) => {
-    const listener = (payload: CredentialSlotEvents[E]) => {
-      slot.off(event, listener);
-      resolve(payload);
-    };
-    slot.on(event, listener);
-  });
 }
 
 describe("fromWebIdentity through the emulator's STS", () => {
