@@ -136,7 +136,8 @@ export function awsCredsPlugin<Input extends object, Output extends object>(conf
   };
   return {
     applyToStack(stack) {
-      if (config.credentials !== binding.provider) config.credentials = binding.provider;
+      // The SDK's setter wraps what it is given (so the getter never returns it); `memoized` keeps it unwrapped in effect.
+      config.credentials = binding.provider;
       bindings.set(config, binding);
       stack.add(coldStartMiddleware<Input, Output>(binding.slot), coldStartMiddlewareOptions);
       stack.addRelativeTo(expiredTokenRecoveryMiddleware<Input, Output>(recovery), expiredTokenRecoveryMiddlewareOptions);
