@@ -1,3 +1,4 @@
+import type { AwsCredentialIdentity } from "@smithy/types";
 import { startEmulator } from "@awscreds/emulator";
 import { becomeIrsaPod } from "./irsaEnvironment.js";
 import { renderLatencyChart } from "./latencyChart.js";
@@ -5,7 +6,8 @@ import { summarizeSetups } from "./setupSummary.js";
 import type { SetupSummary } from "./setupSummary.js";
 import { createSetups } from "./setups.js";
 import type { SetupName } from "./setups.js";
-import { DEMO_BUCKET, DEMO_TABLE, expectedRequestsPerSetup, runWorkload } from "./workload.js";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DEMO_BUCKET, DEMO_TABLE, expectedRequestsPerSetup, runWorkload, SEEDED_OBJECT_KEY } from "./workload.js";
 import type { RequestSample } from "./workload.js";
 
 /** The stock SDK's refresh window: it stops using credentials once less than this is left. */
@@ -59,6 +61,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     // README: `await defaultSlot().ready()` at start-up; the stock set-ups have no such step.
     await Promise.all(setups.map((setup) => setup.ready()));
+    await seedObject(emulator.url, options.region, staticKeys);
     const requestsPerSetup = expectedRequestsPerSetup(options.durationMs, options.rate);
     options.onStart?.(requestsPerSetup);
     const beganAt = Date.now();
@@ -77,5 +80,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } finally {
     await Promise.all(setups.map((setup) => setup.close()));
     pod.remove();
+  }
+}
+
+/** Writes the object every S3 read gets, with a client of its own so no set-up is warmed up by it. */
+async function seedObject(endpoint: string, region: string, credentials: AwsCredentialIdentity): Promise<void> {
+  const s3 = new S3Client({ endpoint, region, credentials, forcePathStyle: true });
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: DEMO_BUCKET, Key: SEEDED_OBJECT_KEY, Body: "the invoice every read gets" }));
+  } finally {
+    s3.destroy();
   }
 }

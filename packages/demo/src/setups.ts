@@ -39,6 +39,9 @@ export interface SetupContext {
 
 const role = (name: string) => `arn:aws:iam::123456789012:role/demo-${name}`;
 
+/** The role awscreds' slot assumes in the demo, so its STS calls can be told from the stock ones. */
+export const AWSCREDS_ROLE_ARN = role("awscreds");
+
 /**
  * The awscreds slot of the demo: README's source (web identity from the environment) with one
  * policy change, so it rotates at least as often as the stock SDK within a compressed run.
@@ -48,10 +51,10 @@ const role = (name: string) => `arn:aws:iam::123456789012:role/demo-${name}`;
  * `fetchTimeout` earlier (on 1-hour credentials the defaults refresh 40–55 min in; the
  * compressed run has no room for that spread).
  */
-export function awsCredsSlotFor(context: SetupContext): CredentialSlot {
+export function awsCredsSlotFor(context: Pick<SetupContext, "fetchTimeoutMs">): CredentialSlot {
   return createCredentialSlot({
     name: "demo",
-    source: fromWebIdentity({ roleArn: role("awscreds") }),
+    source: fromWebIdentity({ roleArn: AWSCREDS_ROLE_ARN }),
     policy: { expiryMargin: 5 * 60_000 },
     fetchTimeout: context.fetchTimeoutMs,
   });
@@ -90,7 +93,7 @@ export function createSetups(context: SetupContext): Setup[] {
     { name: "default chain", roleArn: ENVIRONMENT_ROLE_ARN, ...chainPair, ready: noWait, close: closer(chainPair) },
     {
       name: "awscreds",
-      roleArn: role("awscreds"),
+      roleArn: AWSCREDS_ROLE_ARN,
       ...awsCredsPair,
       ready: () => slot.ready(),
       close: async () => {
