@@ -124,6 +124,14 @@ export function fromWebIdentity(options: WebIdentityOptions = {}): WebIdentitySo
 
   const fetchOnce = async (signal: AbortSignal): Promise<AwsCredentialIdentity> => {
     const assume = async (params: AssumeRoleWithWebIdentityCommandInput): Promise<AwsCredentialIdentity> => {
+      // STS would call an empty token a ValidationError, which reads as non-retryable; but an
+      // empty file is a volume mid-write or not yet projected, and fixes itself: retry soon.
+      if (!params.WebIdentityToken?.trim()) {
+        throw new CredentialSourceError(
+          "retryable",
+          `the web identity token file ${tokenFile} is empty; check that the service-account token volume is projected (AWS_WEB_IDENTITY_TOKEN_FILE)`,
+        );
+      }
       const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand(params), { abortSignal: signal });
       const accountId = accountIdOf(AssumedRoleUser?.Arn);
       // The slot validates the fields; missing ones become an InvalidCredentialsError there.
