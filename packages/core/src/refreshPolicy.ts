@@ -92,7 +92,8 @@ const snap = (at: number, lastStart: number, fetchTimeout: number): number => (a
  * With lifetime `L = expiration − obtainedAt`: `lateMargin = min(refreshBeforeExpiry, L/2)`,
  * `jitter = min(jitterWindow, (L − lateMargin)/2)`, and the refresh starts at
  * `expiration − lateMargin − random × jitter`. 1 h and 12 h credentials refresh uniformly in
- * [exp − 20 min, exp − 5 min]; 15 min ones in [exp − 10 min, exp − 5 min].
+ * [exp − 25 min, exp − 10 min] (1 h ones: 35–50 min into their lifetime); 15 min ones, whose
+ * lateMargin is halved to 7.5 min, in [exp − 11.25 min, exp − 7.5 min].
  *
  * That instant is never later than `lastStart = expiration − expiryMargin − fetchTimeout`, the
  * latest start of an attempt sure to complete before the credentials stop being handed out. As
@@ -110,7 +111,7 @@ const snap = (at: number, lastStart: number, fetchTimeout: number): number => (a
  * @example
  * ```ts
  * const obtainedAt = Date.now();
- * planRefresh({ expiration: obtainedAt + 3_600_000, obtainedAt }, 0.5); // obtainedAt + 47.5 min
+ * planRefresh({ expiration: obtainedAt + 3_600_000, obtainedAt }, 0.5); // obtainedAt + 42.5 min
  * planRefresh({ expiration: obtainedAt + 60_000, obtainedAt, fetchTimeout: 10_000 }, 0); // obtainedAt + 40 s: lastStart
  * ```
  */

@@ -92,10 +92,11 @@ describe("credential slot conformance", () => {
       minRemaining = Math.min(minRemaining, expiresAt - Date.now());
     }
     const refreshes = source.count - 1;
-    // 1 h credentials refresh 40–55 min after they are obtained (mean 47.5): 24 h ≈ 30 refreshes.
-    expect(refreshes).toBeGreaterThanOrEqual(Math.floor((24 * 60) / 55));
-    expect(refreshes).toBeLessThanOrEqual(Math.ceil((24 * 60) / 40));
-    expect(minRemaining).toBeGreaterThanOrEqual(5 * MINUTE);
+    // 1 h credentials refresh 35–50 min after they are obtained (mean 42.5): 24 h ≈ 34 refreshes.
+    expect(refreshes).toBeGreaterThanOrEqual(Math.floor((24 * 60) / 50));
+    expect(refreshes).toBeLessThanOrEqual(Math.ceil((24 * 60) / 35));
+    // Refreshed by 10 min before expiry at the latest (an instant source: no latency on top).
+    expect(minRemaining).toBeGreaterThanOrEqual(10 * MINUTE);
     expect(slot.stats().failureCount).toBe(0);
   });
 
@@ -114,8 +115,8 @@ describe("credential slot conformance", () => {
     process.stdout.write(`${line}\n`);
     await annotate(line);
     expect(leads.every(Number.isFinite)).toBe(true);
-    expect(min).toBeGreaterThanOrEqual(5 * MINUTE); // never later than 5 min before expiry
-    expect(max).toBeLessThanOrEqual(20 * MINUTE);
+    expect(min).toBeGreaterThanOrEqual(10 * MINUTE); // never later than 10 min before expiry
+    expect(max).toBeLessThanOrEqual(25 * MINUTE); // never earlier than 10 + 15 min (the jitter) before it
     expect(max - min).toBeGreaterThanOrEqual(10 * MINUTE);
   });
 
@@ -214,7 +215,8 @@ describe("credential slot conformance", () => {
       expect(delay).toBeLessThanOrEqual(Math.max(MINUTE, remaining / 4) + 1);
       expect(delay).toBeGreaterThanOrEqual(MINUTE); // at most once a minute, whatever the remaining validity
     }
-    expect(seen[0]?.delay).toBe((20 * MINUTE - 20_000) / 4); // 20 min left → capped from 10 min to ~5 min
+    // First refresh at exp − 25 min (random → 1): 25 min left → capped from 10 min to ~6 min.
+    expect(seen[0]?.delay).toBe((25 * MINUTE - 20_000) / 4);
     expect(slot.current()?.accessKeyId).toBe("ASIAFAKE00000001"); // still serving the valid credentials
   });
 
@@ -334,7 +336,8 @@ describe("credential slot conformance", () => {
   });
 
   test.each([
-    { window: "default 5 min", refreshBeforeExpiry: undefined, firstRefresh: 7.5 * MINUTE, fetches: 2 },
+    { window: "default 10 min, more than L/2", refreshBeforeExpiry: undefined, firstRefresh: 5.625 * MINUTE, fetches: 3 },
+    { window: "5 min, the default before 10 min", refreshBeforeExpiry: 5 * MINUTE, firstRefresh: 7.5 * MINUTE, fetches: 2 },
     { window: "15 min, as long as the lifetime (the botocore bug)", refreshBeforeExpiry: 15 * MINUTE, firstRefresh: 5.625 * MINUTE, fetches: 3 },
   ])("15-minute credentials do not refresh on every read (refreshBeforeExpiry $window)", async ({ refreshBeforeExpiry, firstRefresh, fetches }) => {
     const source = new FakeSource();
@@ -347,8 +350,9 @@ describe("credential slot conformance", () => {
       for (let i = 0; i < 10; i++, reads++) expect(slot.current()).toBeDefined();
     }
     expect(reads).toBeGreaterThan(8_000);
-    // Default: window [exp − 10, exp − 5 min], one refresh at 7.5 min. With a 15 min window the
-    // late margin is halved to 7.5 min and the jitter to 3.75 min: refreshes every 5.625 min.
+    // 5 min: window [exp − 10, exp − 5 min], one refresh at 7.5 min. The default 10 min and a 15 min
+    // window are both more than L/2: the late margin is halved to 7.5 min and the jitter to
+    // (L − 7.5 min)/2 = 3.75 min, window [exp − 11.25, exp − 7.5 min]: refreshes every 5.625 min.
     expect(source.count).toBe(fetches);
     expect(source.calls[1]?.at).toBe(T0 + firstRefresh);
   });
@@ -360,9 +364,9 @@ describe("credential slot conformance", () => {
     await flush();
     await vi.advanceTimersByTimeAsync(24 * HOUR);
     expect(source.count).toBe(1);
-    await vi.advanceTimersByTimeAsync(60 * 24 * HOUR - 10 * MINUTE); // refresh due at exp − 12.5 min
+    await vi.advanceTimersByTimeAsync(60 * 24 * HOUR - 10 * MINUTE); // refresh due at exp − 17.5 min
     expect(source.count).toBe(2);
-    expect(source.calls[1]?.at).toBe(T0 + 60 * 24 * HOUR - 12.5 * MINUTE);
+    expect(source.calls[1]?.at).toBe(T0 + 60 * 24 * HOUR - 17.5 * MINUTE);
     expect(slot.current()?.accessKeyId).toBe("ASIAFAKE00000002");
   });
 
@@ -371,7 +375,7 @@ describe("credential slot conformance", () => {
     const slot = makeSlot(source);
     await flush();
     const first = slot.current();
-    vi.setSystemTime(T0 + 50 * MINUTE); // host suspended: the timer due at 47.5 min has not fired
+    vi.setSystemTime(T0 + 50 * MINUTE); // host suspended: the timer due at 42.5 min has not fired
     expect(slot.current()).toBe(first); // still valid for 10 min: served at once...
     expect(source.count).toBe(2); // ...and the refresh started in the background
     await flush();
@@ -389,11 +393,11 @@ describe("credential slot conformance", () => {
     await flush();
     await vi.advanceTimersByTimeAsync(40 * MINUTE);
     vi.setSystemTime(Date.now() + 10 * MINUTE); // the host slept 10 min; timers did not count it
-    await vi.advanceTimersByTimeAsync(7.5 * MINUTE - 1);
+    await vi.advanceTimersByTimeAsync(2.5 * MINUTE - 1); // the refresh timer is due 42.5 min after T0
     expect(source.count).toBe(1);
     await vi.advanceTimersByTimeAsync(1); // the timer fires 10 min late by the wall clock...
     expect(source.count).toBe(2); // ...re-reads it and refreshes at once instead of re-planning
-    expect(source.calls[1]?.at).toBe(T0 + 57.5 * MINUTE);
+    expect(source.calls[1]?.at).toBe(T0 + 52.5 * MINUTE);
     await flush();
     expect(slot.current()?.accessKeyId).toBe("ASIAFAKE00000002");
   });
@@ -407,9 +411,9 @@ describe("credential slot conformance", () => {
       await vi.advanceTimersByTimeAsync(1_000);
       expect(slot.current()).toBeDefined();
     }
-    // One refresh, when the wall clock reaches the planned instant again (T0 + 47.5 min).
+    // One refresh, when the wall clock reaches the planned instant again (T0 + 42.5 min).
     expect(source.count).toBe(2);
-    expect(source.calls[1]?.at).toBe(T0 + 47.5 * MINUTE);
+    expect(source.calls[1]?.at).toBe(T0 + 42.5 * MINUTE);
   });
 
   test("invalidate during a backoff keeps the backoff", async () => {
@@ -418,7 +422,7 @@ describe("credential slot conformance", () => {
     await flush();
     const key = slot.current()?.accessKeyId ?? "";
     source.fail(() => sdkError("ServiceUnavailable", 503));
-    await vi.advanceTimersByTimeAsync(47.5 * MINUTE);
+    await vi.advanceTimersByTimeAsync(42.5 * MINUTE); // the planned refresh (random 0.5) fails
     while (slot.stats().consecutiveFailures < 6) await vi.advanceTimersByTimeAsync((slot.stats().nextRefreshAt ?? 0) - Date.now());
     const { nextRefreshAt = 0 } = slot.stats();
     const count = source.count;

@@ -43,7 +43,7 @@ test("my service copes with a slow credential source", async () => {
   answer({ accessKeyId: "ASIATEST", secretAccessKey: "test", expiration: new Date(Date.now() + 3_600_000) });
   await vi.advanceTimersByTimeAsync(0);
   expect(slot.current()?.accessKeyId).toBe("ASIATEST");
-  expect(slot.stats().nextRefreshAt).toBe(Date.now() + 47.5 * 60_000); // random 0.5
+  expect(slot.stats().nextRefreshAt).toBe(Date.now() + 42.5 * 60_000); // random 0.5: exp − 10 min − 0.5 × 15 min of jitter
 
   await slot.close();
   expect(vi.getTimerCount()).toBe(0);

@@ -169,8 +169,9 @@ describe("awscreds doctor: web identity (IRSA)", () => {
       expect(Math.abs(expiration - (call?.expiration ?? 0))).toBeLessThan(1_000); // STS answers whole seconds
       const earliest = Date.parse(credentials?.refresh.earliest ?? "");
       const latest = Date.parse(credentials?.refresh.latest ?? "");
-      expect(earliest).toBeGreaterThanOrEqual(expiration - 20 * 60_000);
-      expect(latest).toBeLessThanOrEqual(expiration - 5 * 60_000);
+      // The default window of 1 h credentials: [exp − 25 min, exp − 10 min].
+      expect(earliest).toBeGreaterThanOrEqual(expiration - 25 * 60_000);
+      expect(latest).toBeLessThanOrEqual(expiration - 10 * 60_000);
       expect(earliest).toBeLessThan(latest);
 
       // The token file, decoded: its claims, never the token.
@@ -223,8 +224,8 @@ describe("awscreds doctor: web identity (IRSA)", () => {
       expect(run.stdout).toMatch(/^fetch {8}ok in [\d.]+ m?s \(timeout 10 s\)$/m);
       expect(run.stdout).toMatch(/^clock skew {3}none/m);
       expect(run.stdout).toMatch(/^credentials {2}ASIA[A-Z2-7]{16}, account 123456789012, expires \S+Z \(in 1 h\)$/m);
-      expect(run.stdout).toMatch(/^refresh {6}between \S+Z and \S+Z \(in 40 min to 55 min, of a 1 h lifetime\)$/m);
-      expect(run.stdout).toMatch(/^verdict {6}OK: credentials from webIdentity in [\d.]+ m?s; next refresh in 40 min to 55 min$/m);
+      expect(run.stdout).toMatch(/^refresh {6}between \S+Z and \S+Z \(in 35 min to 50 min, of a 1 h lifetime\)$/m);
+      expect(run.stdout).toMatch(/^verdict {6}OK: credentials from webIdentity in [\d.]+ m?s; next refresh in 35 min to 50 min$/m);
       expectNoSecrets(run.stdout, proxy.secrets(), [jwt, ...jwt.split(".")]);
     },
     TEST_TIMEOUT,

@@ -36,8 +36,8 @@ describe("fromContainer", () => {
     const slot = podIdentitySlot();
     await slot.ready();
     const { expiresAt, nextRefreshAt, accessKeyId } = slot.stats();
-    expect(nextRefreshAt).toBeLessThanOrEqual((expiresAt ?? 0) - 5 * 60_000); // refreshed at least 5 min before the agent's expiry
-    expect(nextRefreshAt).toBeGreaterThanOrEqual((expiresAt ?? 0) - 20 * 60_000); // jittered over 15 min
+    expect(nextRefreshAt).toBeLessThanOrEqual((expiresAt ?? 0) - 10 * 60_000); // refreshed at least 10 min before the agent's expiry
+    expect(nextRefreshAt).toBeGreaterThanOrEqual((expiresAt ?? 0) - 25 * 60_000); // jittered over 15 min
     await new DynamoDBClient({ region: "eu-west-1", endpoint: aws.url, credentials: slot.provider }).send(new ListTablesCommand({}));
     expect(aws.records.requests).toMatchObject([{ accessKeyId, signatureValid: true, status: 200 }]);
     expect(aws.records.containerCalls).toMatchObject([{ path: "/v1/credentials", authorization: "pod-token-1", outcome: "ok" }]);

@@ -15,13 +15,13 @@ const MARGIN = 10 * S;
 describe("planRefresh", () => {
   test.each([
     // lifetime, random, expected lead before expiry (or, for no expiration, delay after obtainedAt)
-    { name: "1 h, random 0: latest point, 5 min before expiry", expiration: H, random: 0, at: H - 5 * MIN },
-    { name: "1 h, random 0.5", expiration: H, random: 0.5, at: H - 12.5 * MIN },
-    { name: "1 h, random → 1: earliest point, 20 min before expiry", expiration: H, random: TOP, at: H - 20 * MIN },
-    { name: "15 min, random 0: 5 min before expiry", expiration: 15 * MIN, random: 0, at: 10 * MIN },
-    { name: "15 min, random → 1: jitter halved to 5 min", expiration: 15 * MIN, random: TOP, at: 5 * MIN },
-    { name: "12 h, random 0", expiration: 12 * H, random: 0, at: 12 * H - 5 * MIN },
-    { name: "12 h, random → 1", expiration: 12 * H, random: TOP, at: 12 * H - 20 * MIN },
+    { name: "1 h, random 0: latest point, 10 min before expiry", expiration: H, random: 0, at: H - 10 * MIN },
+    { name: "1 h, random 0.5: 10 min + half of the 15 min jitter before expiry", expiration: H, random: 0.5, at: H - 17.5 * MIN },
+    { name: "1 h, random → 1: earliest point, 25 min before expiry", expiration: H, random: TOP, at: H - 25 * MIN },
+    { name: "15 min, random 0: late margin halved to L/2, 7.5 min before expiry", expiration: 15 * MIN, random: 0, at: 7.5 * MIN },
+    { name: "15 min, random → 1: jitter (L − 7.5 min)/2 = 3.75 min, 11.25 min before expiry", expiration: 15 * MIN, random: TOP, at: 3.75 * MIN },
+    { name: "12 h, random 0: 10 min before expiry", expiration: 12 * H, random: 0, at: 12 * H - 10 * MIN },
+    { name: "12 h, random → 1: 25 min before expiry", expiration: 12 * H, random: TOP, at: 12 * H - 25 * MIN },
     { name: "2 min: late margin L/2, jitter (L − margin)/2", expiration: 2 * MIN, random: TOP, at: 30 * S },
     { name: "2 min, random 0", expiration: 2 * MIN, random: 0, at: MIN },
     { name: "1.5 s: never before obtainedAt + minRefreshInterval", expiration: 1.5 * S, random: TOP, at: S },
@@ -29,9 +29,9 @@ describe("planRefresh", () => {
     { name: "no expiration, random 0: one period", expiration: undefined, random: 0, at: H },
     { name: "no expiration, random 0.5", expiration: undefined, random: 0.5, at: 52.5 * MIN },
     { name: "no expiration, random → 1: period − min(jitterWindow, period/4)", expiration: undefined, random: TOP, at: 45 * MIN },
-    { name: "random out of range is clamped", expiration: H, random: 7, at: H - 20 * MIN },
+    { name: "random out of range is clamped", expiration: H, random: 7, at: H - 25 * MIN },
     // With a fetchTimeout: never later than lastStart = expiration − 10 s margin − fetchTimeout.
-    { name: "1 h, fetchTimeout 10 s: far from lastStart, unchanged", expiration: H, random: 0, fetchTimeout: 10 * S, at: H - 5 * MIN },
+    { name: "1 h, fetchTimeout 10 s: far from lastStart, unchanged", expiration: H, random: 0, fetchTimeout: 10 * S, at: H - 10 * MIN },
     { name: "20 s, fetchTimeout 1 s, random 0: exp − 10 s is past lastStart (9 s): capped at it", expiration: 20 * S, random: 0, fetchTimeout: S, at: 9 * S },
     { name: "20 s, fetchTimeout 1 s, random → 1: 5 s leaves fetchTimeout + 1 s before lastStart: unchanged", expiration: 20 * S, random: TOP, fetchTimeout: S, at: 5 * S },
     { name: "60 s, fetchTimeout 10 s, random 0: 30 s could hang until lastStart (40 s): snaps to it", expiration: MIN, random: 0, fetchTimeout: 10 * S, at: 40 * S },
@@ -45,7 +45,7 @@ describe("planRefresh", () => {
 
   test("is relative to obtainedAt and honours options", () => {
     const obtainedAt = Date.UTC(2026, 0, 1);
-    expect(planRefresh({ expiration: obtainedAt + H, obtainedAt }, 0)).toBe(obtainedAt + 55 * MIN);
+    expect(planRefresh({ expiration: obtainedAt + H, obtainedAt }, 0)).toBe(obtainedAt + 50 * MIN);
     const policy = resolveRefreshPolicy({ refreshBeforeExpiry: 2 * MIN, jitterWindow: 0 });
     expect(planRefresh({ expiration: obtainedAt + H, obtainedAt }, 0.9, policy)).toBe(obtainedAt + 58 * MIN);
     const shortPeriod = resolveRefreshPolicy({ noExpirationRefreshPeriod: 10 * MIN });
@@ -60,11 +60,12 @@ describe("planRefresh", () => {
     expect(planRefresh({ expiration: obtainedAt + MIN, obtainedAt, fetchTimeout: 10 * S }, 0, slowFloor)).toBe(obtainedAt + 50 * S);
   });
 
-  test.each([15 * MIN, H, 6 * H, 12 * H])("every draw for a %d ms lifetime lands in [exp − 20 min, exp − 5 min] and after L/2", (lifetime) => {
+  // 1 h and longer: [exp − 25 min, exp − 10 min]. 15 min: the late margin is L/2 and the jitter L/4, so [L/4, L/2].
+  test.each([15 * MIN, H, 6 * H, 12 * H])("every draw for a %d ms lifetime lands in [max(exp − 25 min, L/4), max(exp − 10 min, L/2)]", (lifetime) => {
     for (let i = 0; i <= 1_000; i++) {
       const at = planRefresh({ expiration: lifetime, obtainedAt: 0 }, i / 1_001);
-      expect(at).toBeLessThanOrEqual(lifetime - 5 * MIN);
-      expect(at).toBeGreaterThanOrEqual(Math.max(lifetime - 20 * MIN, lifetime / 4));
+      expect(at).toBeLessThanOrEqual(Math.max(lifetime - 10 * MIN, lifetime / 2));
+      expect(at).toBeGreaterThanOrEqual(Math.max(lifetime - 25 * MIN, lifetime / 4));
       // The default 10 s fetchTimeout only matters for lifetimes under 62 s.
       expect(planRefresh({ expiration: lifetime, obtainedAt: 0, fetchTimeout: 10 * S }, i / 1_001)).toBe(at);
     }
@@ -281,7 +282,7 @@ describe("resolveRefreshPolicy", () => {
 
   test("the defaults are the documented numbers", () => {
     expect(DEFAULT_REFRESH_POLICY).toEqual({
-      refreshBeforeExpiry: 5 * MIN,
+      refreshBeforeExpiry: 10 * MIN,
       jitterWindow: 15 * MIN,
       minRefreshInterval: S,
       noExpirationRefreshPeriod: H,

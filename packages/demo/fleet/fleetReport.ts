@@ -5,7 +5,7 @@
 import type { RefreshPolicyOptions } from "@awscreds/core";
 import type { FleetGoal } from "./fleetGoals.js";
 import type { RunFigures, SecondBin } from "./fleetMetrics.js";
-import type { BrownOut, FleetScenario } from "./fleetScenario.js";
+import { VALIDITY_FLOOR_MS, type BrownOut, type FleetScenario } from "./fleetScenario.js";
 import { duration, instant } from "./formatTime.js";
 
 export interface FleetRunReport {
@@ -95,8 +95,8 @@ export function fleetMarkdown(report: FleetReport): string {
     `${count(scenario.slots)} credential slots standing in for ${count(scenario.slots)} pods started in the same second, with ` +
       `${duration(scenario.credentialLifetimeMs)} credentials, against one STS, through ${scenario.waves} refresh waves and one ` +
       `STS brown-out (${duration(brownOut.to - brownOut.from)} of throttling), ${duration(scenario.horizonMs)} of simulated time. ` +
-      "Once with the default refresh policy (15-minute jitter), once without jitter (`jitterWindow: 0`), everything else equal: the same seed, " +
-      "so the same start instants and the same STS latencies.",
+      `Once with the default refresh policy (refresh by ${duration(policy.refreshBeforeExpiry)} before expiry, ${duration(policy.jitterWindow)} of jitter), ` +
+      "once without jitter (`jitterWindow: 0`), everything else equal: the same seed, so the same start instants and the same STS latencies.",
     "",
     "Regenerate this page, the chart and the JSON (`docs/fleet-simulation.json`, every figure and the per-second counts) with:",
     "",
@@ -170,14 +170,19 @@ export function fleetMarkdown(report: FleetReport): string {
     `\`refreshBeforeExpiry\` (${duration(policy.refreshBeforeExpiry)}) is the latest instant a refresh *starts*, not a floor of validity: ` +
       "the new credentials arrive one STS latency later. So a slot whose jitter draw lands within a latency of the window's end holds " +
       `just under ${duration(policy.refreshBeforeExpiry)} (at worst ${duration(policy.refreshBeforeExpiry - scenario.latencyMs.max)}) even with a healthy STS, ` +
-      "and without jitter every slot does, at every wave. A slot throttled near the end of its window holds less, for as long as the brown-out and its backoff last.",
+      "and without jitter every slot does, at every wave. A slot throttled near the end of its window holds less, for as long as the brown-out and its backoff last. " +
+      `The ${duration(policy.refreshBeforeExpiry - VALIDITY_FLOOR_MS)} between \`refreshBeforeExpiry\` and the ${duration(VALIDITY_FLOOR_MS)} floor ` +
+      "(the SDK's own refresh window: its memoizer treats credentials with less left as expired) are the room for STS latency, a brown-out and its backoff. " +
+      "The earlier default, 5 min, left no such room: a refresh started at the latest point took the slot below the floor by one STS latency, " +
+      "and a brown-out at the end of a wave by its length and backoff.",
     "",
     "## The brown-out",
     "",
     `From ${instant(brownOut.from)} to ${instant(brownOut.to)} every STS call is answered with \`Throttling\` (HTTP 400, what STS answers; the slot classifies it as throttling). ` +
-      "It is centred on the end of wave 1: 55 min after the first credentials, the latest instant a slot refreshes 1-hour credentials. " +
-      "That is where the two policies meet it: with jitter it overlaps the last minute of a 15-minute wave, the slots with the least validity left; " +
-      "without jitter the whole fleet refreshes in those seconds and is throttled together. Elsewhere in a wave, see the last section.",
+      `It is centred on the end of wave 1: ${duration(scenario.credentialLifetimeMs - policy.refreshBeforeExpiry)} after the first credentials, ` +
+      `the latest instant a slot refreshes ${duration(scenario.credentialLifetimeMs)} credentials. ` +
+      `That is where the two policies meet it: with jitter it overlaps the last ${duration((brownOut.to - brownOut.from) / 2)} of a ${duration(policy.jitterWindow)} wave, ` +
+      "the slots with the least validity left; without jitter the whole fleet refreshes in those seconds and is throttled together. Elsewhere in a wave, see the last section.",
     "",
     comparison(runs, [
       ["slots throttled", (f) => count(f.brownOut.slotsThrottled)],

@@ -10,7 +10,7 @@ import { renderFleetChart } from "./fleetChart.js";
 import { fleetGoals } from "./fleetGoals.js";
 import { callsPerSecond, runFigures, type RunFigures } from "./fleetMetrics.js";
 import { fleetMarkdown, type FleetRunReport, type PlacementReport } from "./fleetReport.js";
-import { FLEET_FRACTION_LIMIT, FULL_FLEET, type FleetScenario } from "./fleetScenario.js";
+import { FLEET_FRACTION_LIMIT, FULL_FLEET, WAVE_ONE_MIDDLE, WAVE_TWO_PEAK, type FleetScenario } from "./fleetScenario.js";
 import { simulateFleet } from "./simulateFleet.js";
 
 const USAGE = `npm run fleet -- [--out <file.md>]
@@ -33,11 +33,15 @@ const POLICIES: ReadonlyArray<{ readonly label: string; readonly policy: Partial
   { label: "with jitter (default policy)", policy: {} },
   { label: "without jitter (jitterWindow: 0)", policy: { jitterWindow: 0 } },
 ];
-/** The same brown-out elsewhere, for the page's last table (the main scenario's is in the middle). */
+/**
+ * The same brown-out elsewhere, for the page's last table (the main scenario's is in the middle),
+ * each centred on its instant of the default policy's waves.
+ */
+const HALF_BROWN_OUT = (FULL_FLEET.brownOut.to - FULL_FLEET.brownOut.from) / 2;
 const PLACEMENTS: ReadonlyArray<{ readonly where: string; readonly fromMinute: number }> = [
-  { where: "middle of wave 1", fromMinute: 47 },
+  { where: "middle of wave 1", fromMinute: (WAVE_ONE_MIDDLE - HALF_BROWN_OUT) / MINUTE },
   { where: "end of wave 1 (the main runs)", fromMinute: FULL_FLEET.brownOut.from / MINUTE },
-  { where: "peak of wave 2 with jitter", fromMinute: 94 },
+  { where: "peak of wave 2 with jitter", fromMinute: (WAVE_TWO_PEAK - HALF_BROWN_OUT) / MINUTE },
 ];
 
 async function run(scenario: FleetScenario, policy: Partial<RefreshPolicyOptions>) {

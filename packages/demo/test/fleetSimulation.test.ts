@@ -4,7 +4,7 @@
  * vitest's fake timers, which must give the same run). Properties only, never wall-clock times.
  */
 import { describe, expect, test, vi } from "vitest";
-import { classifyError, type RefreshPolicyOptions } from "@awscreds/core";
+import { classifyError, DEFAULT_REFRESH_POLICY, type RefreshPolicyOptions } from "@awscreds/core";
 import { installFakeClock } from "../fleet/fakeClock.js";
 import { callsPerSecond, runFigures } from "../fleet/fleetMetrics.js";
 import { VALIDITY_FLOOR_MS, type FleetScenario } from "../fleet/fleetScenario.js";
@@ -14,19 +14,22 @@ import { throttlingError } from "../fleet/stsModel.js";
 
 const MINUTE = 60_000;
 const EPOCH = Date.UTC(2025, 0, 1);
+/** The default latest refresh point: 10 min before expiry. */
+const REFRESH_BEFORE_EXPIRY = DEFAULT_REFRESH_POLICY.refreshBeforeExpiry;
 
 /**
- * Wave 1 of 1-hour credentials runs from 40 to 55 min with jitter; a brown-out at 42–44 min hits
- * the slots that drew an early refresh, which still have ≥ 16 min of validity: enough to back off
- * and recover before the 5-minute point. The horizon covers 2 waves with and without jitter.
+ * Wave 1 of 1-hour credentials runs from 35 to 50 min with jitter; a brown-out at 37–39 min hits
+ * the slots that drew an early refresh, which still have ≥ 21 min of validity: enough to back off
+ * and recover before the 10-minute point. The horizon covers 2 waves (by 2 × 50 min) with and
+ * without jitter.
  */
 const SMALL_FLEET: FleetScenario = {
   slots: 50,
   startWindowMs: 1_000,
   credentialLifetimeMs: 60 * MINUTE,
   latencyMs: { min: 200, max: 3_000 },
-  brownOut: { from: 42 * MINUTE, to: 44 * MINUTE },
-  horizonMs: 112 * MINUTE,
+  brownOut: { from: 37 * MINUTE, to: 39 * MINUTE },
+  horizonMs: 102 * MINUTE,
   waves: 2,
   seed: 7,
 };
@@ -78,7 +81,7 @@ describe("fleet simulation, 50 slots", () => {
     expect(run.slots.every((slot) => slot.expiredAt.length === 0)).toBe(true);
   });
 
-  test("no slot falls below 5 min of validity, except by the latency of a refresh started at the window's end", async () => {
+  test("no slot falls below 5 min of validity, nor below 10 min except by the latency of a refresh started at the window's end", async () => {
     const run = await onFakeClock(JITTER);
     const throttled = new Set(run.calls.filter((call) => call.outcome === "throttled").map((call) => `${call.slot}:${call.wave}`));
 
@@ -86,10 +89,11 @@ describe("fleet simulation, 50 slots", () => {
       slot.lows.forEach((low, i) => {
         const wave = i + 1;
         const answer = run.calls.find((call) => call.slot === slot.index && call.wave === wave && call.outcome === "issued")!;
-        // A refresh starts by expiry − 5 min at the latest, and its credentials come one latency later;
-        // the slots the brown-out throttled had 16 min or more left, enough to recover above 5 min.
-        const floor = throttled.has(`${slot.index}:${wave}`) ? VALIDITY_FLOOR_MS : VALIDITY_FLOOR_MS - answer.latencyMs;
+        // A refresh starts by expiry − 10 min at the latest, and its credentials come one latency later;
+        // the slots the brown-out throttled had 21 min or more left, enough to recover above 10 min.
+        const floor = throttled.has(`${slot.index}:${wave}`) ? REFRESH_BEFORE_EXPIRY : REFRESH_BEFORE_EXPIRY - answer.latencyMs;
         expect(low.validityMs, `slot ${slot.index}, wave ${wave}`).toBeGreaterThanOrEqual(floor);
+        expect(low.validityMs, `slot ${slot.index}, wave ${wave}`).toBeGreaterThanOrEqual(VALIDITY_FLOOR_MS);
       });
       expect(slot.validityAtEndMs).toBeGreaterThan(VALIDITY_FLOOR_MS);
     }
@@ -114,7 +118,11 @@ describe("fleet simulation, 50 slots", () => {
     // Wave 1 with jitter: uniform over the 15-minute window; without: the start second plus one latency.
     expect(jitter.waves[0]!.spreadMs).toBeGreaterThan(10 * MINUTE);
     expect(none.waves[0]!.spreadMs).toBeLessThanOrEqual(SMALL_FLEET.startWindowMs + SMALL_FLEET.latencyMs.max);
-    expect(none.validity.slotsBelowFloor).toBe(SMALL_FLEET.slots); // every refresh starts at expiry − 5 min exactly
+    // Every refresh starts at expiry − 10 min exactly and its credentials come one latency later:
+    // just under 10 min left, never under 5.
+    expect(none.validity.slotsBelowFloor).toBe(0);
+    expect(none.validity.minValidityMs).toBeGreaterThanOrEqual(REFRESH_BEFORE_EXPIRY - SMALL_FLEET.latencyMs.max);
+    expect(none.validity.minValidityMs).toBeLessThan(REFRESH_BEFORE_EXPIRY);
   });
 
   test("the run is deterministic, and vitest's fake timers give the same one", async () => {

@@ -60,7 +60,7 @@ export const FETCH_TIMEOUT = 10_000 / ROUND_TRIP_SCALE; // 500 ms
 export const READ_TIMEOUT = 5_000 / ROUND_TRIP_SCALE; // 250 ms
 export const REPLACEMENT_TIMEOUT = 5_000 / ROUND_TRIP_SCALE; // 250 ms
 export const POLICY: RefreshPolicyOptions = {
-  refreshBeforeExpiry: 300_000 / SCALE, // 7.5 s: more than half the lifetime, so the late margin is L/2
+  refreshBeforeExpiry: 600_000 / SCALE, // 7.5 s: more than half the lifetime, so the late margin is L/2
   jitterWindow: 900_000 / SCALE, // 22.5 s: capped at (L − L/2)/2 = L/4
   minRefreshInterval: 1_000 / SCALE, // 25 ms
   noExpirationRefreshPeriod: 3_600_000 / SCALE, // 90 s
