@@ -1,5 +1,4 @@
-import { getSmithyContext } from "@smithy/core/client";
-import type { AbsoluteLocation, InitializeHandlerOptions, InitializeMiddleware } from "@smithy/types";
+import { SMITHY_CONTEXT_KEY, type AbsoluteLocation, type InitializeHandlerOptions, type InitializeMiddleware } from "@smithy/types";
 import type { CredentialSlot } from "./credentialSlotTypes.js";
 
 /** First in the stack: before the serialize step, where the SDK awaits `config.credentials`. */
@@ -22,12 +21,16 @@ export const coldStartMiddlewareOptions: InitializeHandlerOptions & AbsoluteLoca
  * @internal
  */
 export function coldStartMiddleware<Input extends object, Output extends object>(slot: () => CredentialSlot): InitializeMiddleware<Input, Output> {
-  return (next, context) => async (args) => {
-    const signal = getSmithyContext(context).abortSignal as AbortSignal | undefined;
-    if (signal !== undefined) {
-      const current = slot();
-      if (current.current() === undefined) await current.get({ signal });
-    }
-    return next(args);
+  return (next, context) => {
+    // The SDK puts the call's signal in its context before it builds the handlers: a call without
+    // one (nearly all) gets the next handler itself, so this adds no call, closure or promise to it.
+    const signal = (context[SMITHY_CONTEXT_KEY] as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+    if (signal === undefined) return next;
+    return (args) => waitForCredentials(slot, signal).then(() => next(args));
   };
+}
+
+async function waitForCredentials(slot: () => CredentialSlot, signal: AbortSignal): Promise<void> {
+  const current = slot();
+  if (current.current() === undefined) await current.get({ signal });
 }

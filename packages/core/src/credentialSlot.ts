@@ -48,14 +48,21 @@ class Slot implements CredentialSlot {
   #timer: Timer | undefined;
   #startupTimer: Timer | undefined;
   #closed: { readonly error: SlotClosedError; done: Promise<void> } | undefined;
+  #resolved: { readonly creds: AwsCredentialIdentity; readonly promise: Promise<AwsCredentialIdentity> } | undefined;
 
   constructor(options: ResolvedCredentialSlotOptions) {
     this.#o = options;
     this.#state = new SlotState(options.policy, options.fetchTimeout);
     this.#events = new SlotEventEmitter((err, event) => this.#log("error", msg.listenerThrew(event, err)), options.onEvent);
     const provider = (props?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
-      const key = this.#state.usable(this.#o.now())?.accessKeyId;
-      if (props?.forceRefresh === true && key !== undefined) this.invalidate(key);
+      if (props?.forceRefresh === true) {
+        const key = this.#state.usable(this.#o.now())?.accessKeyId;
+        if (key !== undefined) this.invalidate(key);
+      } else if (this.#closed === undefined) {
+        // The SDK reads this two or three times per request: usable credentials answer at once.
+        const creds = this.#state.usable(this.#read());
+        if (creds !== undefined) return this.#settled(creds);
+      }
       return this.get();
     };
     this.provider = Object.assign(provider, { memoized: true as const });
@@ -102,7 +109,7 @@ class Slot implements CredentialSlot {
     }
     const { replacing, signal } = options;
     const creds = this.#state.usable(now);
-    if (creds !== undefined && creds.accessKeyId !== replacing) return Promise.resolve(creds);
+    if (creds !== undefined && creds.accessKeyId !== replacing) return this.#settled(creds);
     if (creds === undefined) this.#onMiss(now);
     if (this.#closed !== undefined) return Promise.reject(this.#closed.error); // an `expired` listener closed it
     const timeout = options.timeout ?? this.#o.readTimeout;
@@ -180,6 +187,12 @@ class Slot implements CredentialSlot {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** One resolved promise per credentials, handed to every read of them: no promise per read. */
+  #settled(creds: AwsCredentialIdentity): Promise<AwsCredentialIdentity> {
+    if (this.#resolved?.creds !== creds) this.#resolved = { creds, promise: Promise.resolve(creds) };
+    return this.#resolved.promise;
   }
 
   /** Every read: refuse when closed, re-read the clock, start a due refresh without waiting for it. */
@@ -320,6 +333,7 @@ class Slot implements CredentialSlot {
     this.#readers.rejectAll(error);
     this.#startup.fail(error);
     this.#state.clear(); // drop the secrets: nothing can read them any more
+    this.#resolved = undefined;
     this.#timers.clearAll();
     this.#releaseSource();
     this.#events.clear();

@@ -6,7 +6,7 @@ export { awsCredsPlugin } from "./awsCredsPlugin.js";
 export type { AwsClientConfig, AwsCredsPluginOptions } from "./awsCredsPlugin.js";
 export { closeDefaultSlot, defaultSlot } from "./defaultSlot.js";
 export { OLDEST_SUPPORTED_SDK_VERSION } from "./supportedClient.js";
-export { expiredTokenRecoveryMiddlewareOptions, signedKeyRecorderMiddlewareOptions } from "./expiredTokenRecovery.js";
+export { expiredTokenRecoveryMiddlewareOptions } from "./expiredTokenRecovery.js";
 export { coldStartMiddlewareOptions } from "./coldStartMiddleware.js";
 export { EXPIRED_CREDENTIALS_CODES, isExpiredCredentialsError } from "./expiredCredentialsError.js";
 export { createCredentialSlot } from "./credentialSlot.js";

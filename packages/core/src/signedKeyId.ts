@@ -7,20 +7,26 @@ import type { HttpRequest } from "@smithy/types";
  */
 export const SIGNED_WITH_SLOT_KEY: unique symbol = Symbol.for("@awscreds/core.signedWithSlotKey");
 
-const CREDENTIAL = /Credential=([^/,\s]+)\//;
+const CREDENTIAL = "Credential=";
+const SLASH = 0x2f;
 
 /**
- * The access key id a signed request carries (SigV4 and SigV4a `authorization` headers), or
- * `undefined` for an unsigned request or another scheme. Read from the request the signer
- * produced, so it names the key actually used, whoever signed.
+ * Whether a signed request carries `accessKeyId` (SigV4 and SigV4a `authorization` headers:
+ * `… Credential=<key id>/<scope>, …`). Read from the request the signer produced, so it tells the
+ * key actually used, whoever signed; an unsigned request or another scheme carries none. Compares
+ * in place, without parsing the header: it runs on every signature.
  *
  * @internal
  * @example
  * ```ts
- * signedKeyId(request); // "ASIA…" from "AWS4-HMAC-SHA256 Credential=ASIA…/20260101/…"
+ * isSignedWithKey(request, "ASIAEXAMPLE"); // true for "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20260101/…"
  * ```
  */
-export function signedKeyId(request: HttpRequest): string | undefined {
+export function isSignedWithKey(request: HttpRequest, accessKeyId: string): boolean {
   const authorization = request.headers.authorization ?? request.headers.Authorization;
-  return typeof authorization === "string" ? CREDENTIAL.exec(authorization)?.[1] : undefined;
+  if (typeof authorization !== "string") return false;
+  const at = authorization.indexOf(CREDENTIAL);
+  if (at < 0) return false;
+  const start = at + CREDENTIAL.length;
+  return authorization.startsWith(accessKeyId, start) && authorization.charCodeAt(start + accessKeyId.length) === SLASH;
 }

@@ -2,17 +2,16 @@ import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { Checksum, SourceData } from "@smithy/types";
 import { awsCredsPlugin, closeDefaultSlot, ConfigurationError, createCredentialSlot, defaultSlot, fromWebIdentity, type CredentialSlot } from "@awscreds/core";
 import { startEmulator, type Emulator } from "@awscreds/emulator";
 import { execFile } from "node:child_process";
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { countingSha256 } from "./helpers/countingSha256.js";
 
 // The plugin changes where credentials come from, never what the client was told: its identity,
 // its signer, its signing region, its hash. Real clients against the emulator.
@@ -101,7 +100,7 @@ describe("the client's signing options stay in force", () => {
   test("a custom signer is the one that signs", async () => {
     const own = aws.issueCredentials();
     let signed = 0;
-    const real = new SignatureV4({ credentials: own, region: REGION, service: "dynamodb", sha256: sha256Counting([]) });
+    const real = new SignatureV4({ credentials: own, region: REGION, service: "dynamodb", sha256: countingSha256([]) });
     const signer = { sign: (request: never, options: never) => (signed++, real.sign(request, options)) };
     const client = attached(new DynamoDBClient({ region: REGION, endpoint: aws.url, signer: signer as never }));
     await client.send(new ListTablesCommand({}));
@@ -119,8 +118,8 @@ describe("the client's signing options stay in force", () => {
   test("each client's sha256 is the one its signatures use", async () => {
     const a: string[] = [];
     const b: string[] = [];
-    const first = attached(new DynamoDBClient({ region: REGION, endpoint: aws.url, sha256: sha256Counting(a) }));
-    const second = attached(new DynamoDBClient({ region: REGION, endpoint: aws.url, sha256: sha256Counting(b) }));
+    const first = attached(new DynamoDBClient({ region: REGION, endpoint: aws.url, sha256: countingSha256(a) }));
+    const second = attached(new DynamoDBClient({ region: REGION, endpoint: aws.url, sha256: countingSha256(b) }));
     await first.send(new ListTablesCommand({}));
     const afterFirst = [a.length, b.length];
     await second.send(new ListTablesCommand({}));
@@ -174,28 +173,3 @@ describe("what the plugin is given, and what it gives", () => {
     expect(aws.records.requests).toHaveLength(0);
   });
 });
-
-/** A Node sha256 (HMAC when given a secret) that records each use in `uses`. */
-function sha256Counting(uses: string[]) {
-  return class CountingSha256 implements Checksum {
-    #hash: Hash | Hmac;
-    readonly #secret: SourceData | undefined;
-    constructor(secret?: SourceData) {
-      this.#secret = secret;
-      this.#hash = this.#fresh();
-      uses.push(secret === undefined ? "hash" : "hmac");
-    }
-    update(data: Uint8Array): void {
-      this.#hash.update(data);
-    }
-    async digest(): Promise<Uint8Array> {
-      return new Uint8Array(this.#hash.digest());
-    }
-    reset(): void {
-      this.#hash = this.#fresh();
-    }
-    #fresh(): Hash | Hmac {
-      return this.#secret === undefined ? createHash("sha256") : createHmac("sha256", Buffer.from(this.#secret as Uint8Array));
-    }
-  };
-}

@@ -29,7 +29,7 @@ type Service = (typeof SERVICES)[number];
  * client here; the single cast to it is in `clientsFor`.
  */
 interface SdkClient {
-  readonly config: AwsClientConfig;
+  readonly config: AwsClientConfig & { signer(): Promise<object> };
   readonly middlewareStack: { use(pluggable: never): void };
   send(command: object): Promise<{ $metadata: { attempts?: number } }>;
 }
@@ -89,12 +89,13 @@ afterEach(async () => {
 });
 
 type Call = () => Promise<{ $metadata: { attempts?: number } }>;
+type Calls = Record<Service, Call> & { signer(service: Service): Promise<object> };
 
-/** The four clients of one SDK copy, each attached to the slot, as one call per service. */
-function clientsFor(sdk: Sdk): Record<Service, Call> {
+/** The four clients of one SDK copy, each attached to the slot (unless told not to), as one call per service (and each one's `config.signer()`). */
+function clientsFor(sdk: Sdk, { attached = true } = {}): Calls {
   const endpoint = { region: REGION, endpoint: aws.url };
   const attach = (client: SdkClient) => {
-    client.middlewareStack.use(awsCredsPlugin(client.config, { slot }) as never);
+    if (attached) client.middlewareStack.use(awsCredsPlugin(client.config, { slot }) as never);
     return client;
   };
   const s3 = attach(new sdk.s3.S3Client({ ...endpoint, forcePathStyle: true }));
@@ -107,6 +108,7 @@ function clientsFor(sdk: Sdk): Record<Service, Call> {
     dynamodb: () => dynamodb.send(new sdk.dynamodb.ListTablesCommand({})),
     sts: () => sts.send(new sdk.sts.GetCallerIdentityCommand({})),
     lambda: () => lambda.send(new sdk.lambda.GetFunctionCommand({ FunctionName: "resize" })),
+    signer: (service) => ({ s3, dynamodb, sts, lambda })[service].config.signer(),
   };
 }
 
@@ -152,6 +154,18 @@ describe.each(fixtures)("SDK $label", ({ packages, isExpectedVersion, sdk }) => 
       ...SERVICES.map((service) => [service, after]),
     ]);
     expect(aws.records.requests.filter((r) => !r.signatureValid || r.keyExpired || r.status !== 200)).toEqual([]);
+  });
+
+  test("where the SDK's own signer is a plain SignatureV4 the plugin signs with one per slot credentials; any other (S3's multi-region signer) stays", async () => {
+    const call = clientsFor(sdk);
+    const control = clientsFor(sdk, { attached: false });
+    for (let i = 0; i < 2; i++) for (const service of SERVICES) await call[service](); // the first signature decides
+    const kinds = async (calls: Calls) => Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, (await calls.signer(service)).constructor.name])));
+    const sdkKinds = await kinds(control);
+    const expected = Object.fromEntries(SERVICES.map((service) => [service, sdkKinds[service] === "SignatureV4" ? "PerCredentialsSignatureV4" : sdkKinds[service]]));
+    expect(await kinds(call)).toEqual(expected);
+    expect(expected).toMatchObject({ s3: "SignatureV4MultiRegion", dynamodb: "PerCredentialsSignatureV4", lambda: "PerCredentialsSignatureV4" });
+    expect(aws.records.requests.filter((r) => !r.signatureValid || r.accessKeyId !== slotKey() || r.status !== 200)).toEqual([]);
   });
 
   test.each(SERVICES)("%s: ExpiredToken is recovered in one SDK attempt, the request sent again with a new key", async (service) => {
