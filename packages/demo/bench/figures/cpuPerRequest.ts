@@ -1,6 +1,7 @@
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { awsCredsPlugin, createCredentialSlot, fromProvider, type CredentialSlot } from "@awscreds/core";
 import type { Figure, FigureOptions, FigureResult, Spread } from "../figure.js";
+import { cpuMicrosPerRequest } from "../cpuPerSend.js";
 import { InstantDynamoDbHandler } from "../instantHandler.js";
 import { alternateRounds, ratios, spread } from "../rounds.js";
 
@@ -47,16 +48,6 @@ function buildSetup(name: SetupName, slot: CredentialSlot): Setup {
   if (name === "awscreds") client.middlewareStack.use(awsCredsPlugin(client.config, { slot }));
   if (name === "nosign" && !client.middlewareStack.remove("httpSigningMiddleware")) throw new Error("cpu per request: no httpSigningMiddleware to remove");
   return { client, handler };
-}
-
-const getItem = () => new GetItemCommand({ TableName: "orders", Key: { pk: { S: "order#1" } } });
-
-/** Sends `count` GetItems one after another and returns the process CPU time per request, in µs. */
-async function cpuMicrosPerRequest(client: DynamoDBClient, count: number): Promise<number> {
-  const before = process.cpuUsage();
-  for (let i = 0; i < count; i++) await client.send(getItem());
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / count;
 }
 
 /** A benchmark of unsigned requests would be a lie: every request reached the handler, the last signed as claimed. */

@@ -1,8 +1,9 @@
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { awsCredsPlugin, createCredentialSlot, fromProvider, type CredentialSlot } from "@awscreds/core";
 import { signTrace, type SignTraceSample } from "@awscreds/sign-trace";
 import type { MiddlewareStack, RelativeMiddlewareOptions, SerializeMiddleware } from "@smithy/types";
 import type { Figure, FigureOptions, FigureResult, Spread } from "../figure.js";
+import { cpuMicrosPerRequest } from "../cpuPerSend.js";
 import { InstantDynamoDbHandler } from "../instantHandler.js";
 import { alternateRounds, ratios, spread } from "../rounds.js";
 
@@ -91,16 +92,6 @@ function buildSetup(spec: SetupSpec, slot: CredentialSlot): Setup {
   if (spec.tracing === "unheard") client.middlewareStack.use(signTrace({ summary: false }));
   if (spec.tracing === "fourPassThrough") addFourPassThroughMiddlewares(client.middlewareStack as MiddlewareStack<object, object>);
   return setup;
-}
-
-const getItem = () => new GetItemCommand({ TableName: "orders", Key: { pk: { S: "order#1" } } });
-
-/** Sends `count` GetItems one after another and returns the process CPU time per request, in µs. */
-async function cpuMicrosPerRequest(client: DynamoDBClient, count: number): Promise<number> {
-  const before = process.cpuUsage();
-  for (let i = 0; i < count; i++) await client.send(getItem());
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / count;
 }
 
 /** Every set-up really sent signed requests, with the key it claims, and the callbacks saw each one. */
