@@ -88,7 +88,7 @@ export function openTelemetrySink(options: SignTraceOpenTelemetryOptions): Sampl
   const advice = { explicitBucketBoundaries: BOUNDARIES };
   const identityWait = meter.createHistogram(METRIC_NAMES.identityWait, { unit: "s", description: "Time an AWS SDK call waited for its identity (credentials), before serialization", advice });
   const sign = meter.createHistogram(METRIC_NAMES.sign, { unit: "s", description: "Time an AWS SDK attempt spent in its signing middleware", advice });
-  return (sample) => {
+  const take = (sample: SignTraceSample): void => {
     if (metrics) {
       const attributes = callAttributes(sample);
       if (sample.identityWaitMs !== undefined) identityWait.record(seconds(sample.identityWaitMs), attributes);
@@ -99,4 +99,7 @@ export function openTelemetrySink(options: SignTraceOpenTelemetryOptions): Sampl
       if (span?.isRecording()) span.addEvent(SPAN_EVENT, eventAttributes(sample), sample.startTime);
     }
   };
+  if (metrics) return { take };
+  // Span events alone are wanted only by calls made inside a recording span (the span active when the call starts is the one its attempts end in).
+  return { take, listensTo: () => spanEvents && api.trace.getActiveSpan()?.isRecording() === true };
 }

@@ -1,5 +1,6 @@
 import type { MiddlewareStack } from "@smithy/types";
 import { diagnosticsChannelSink } from "./diagnosticsChannelSink.js";
+import { metricsRecorderSink } from "./metricsRecorderSink.js";
 import { openTelemetrySink } from "./openTelemetrySink.js";
 import { fanOut, warnOnce, type SampleSink } from "./sampleFanOut.js";
 import { identityEndMiddleware, identityStartMiddleware, signEndMiddleware, signStartMiddleware, signTraceMiddlewareOptions } from "./signTraceMiddleware.js";
@@ -49,19 +50,22 @@ export interface SignTrace {
 export function signTrace(options: SignTraceOptions = {}): SignTrace {
   const resolved = resolveSignTraceOptions(options);
   const summary = resolved.summary && new SignTraceSummary(resolved.summary.windowMs, resolved.summary.now);
+  const onSample = resolved.onSample;
   const sinks: SampleSink[] = [];
-  if (summary) sinks.push((sample) => summary.record(sample));
-  if (resolved.onSample) sinks.push(resolved.onSample);
+  if (summary) sinks.push({ take: (sample) => summary.record(sample) });
+  // Wrapped, so the callback gets the sample alone, never the SDK's context.
+  if (onSample) sinks.push({ take: (sample) => onSample(sample) });
   if (resolved.diagnosticsChannel) sinks.push(diagnosticsChannelSink());
   if (resolved.openTelemetry) sinks.push(openTelemetrySink(resolved.openTelemetry));
-  const handle = fanOut(sinks, resolved.metricsRecorder, resolved.onSinkError ?? warnOnce());
+  if (resolved.metricsRecorder) sinks.push(metricsRecorderSink());
+  const samples = fanOut(sinks, resolved.onSinkError ?? warnOnce());
 
   return {
     applyToStack(stack) {
       const where = signTraceMiddlewareOptions;
-      stack.addRelativeTo(identityStartMiddleware(), where.identityStart);
+      stack.addRelativeTo(identityStartMiddleware(samples), where.identityStart);
       stack.addRelativeTo(identityEndMiddleware(), where.identityEnd);
-      stack.addRelativeTo(signStartMiddleware(handle), where.signStart);
+      stack.addRelativeTo(signStartMiddleware(samples), where.signStart);
       stack.addRelativeTo(signEndMiddleware(), where.signEnd);
     },
     snapshot: () => summary?.snapshot() ?? { windowMs: 0, operations: [] },

@@ -2,20 +2,11 @@ import { httpAuthSchemeEndpointRuleSetMiddlewareOptions, httpSigningMiddlewareOp
 import { getSmithyContext } from "@smithy/core/client";
 import { endpointMiddlewareOptions } from "@smithy/core/endpoints";
 import { HttpRequest } from "@smithy/core/protocols";
-import type { FinalizeHandlerArguments, FinalizeHandlerOutput, FinalizeRequestMiddleware, HandlerExecutionContext, RelativeMiddlewareOptions, SelectedHttpAuthScheme, SerializeMiddleware } from "@smithy/types";
+import type { FinalizeHandler, FinalizeHandlerArguments, FinalizeHandlerOutput, FinalizeRequestMiddleware, HandlerExecutionContext, RelativeMiddlewareOptions, SelectedHttpAuthScheme, SerializeMiddleware } from "@smithy/types";
 import { SIGN_TRACE_TAG } from "./names.js";
+import type { SampleFanOut } from "./sampleFanOut.js";
 import { operationOf, serviceOf } from "./sampleLabels.js";
 import { AttemptSample } from "./signTraceSample.js";
-
-/**
- * Receives each finished attempt, with the SDK context of its call (for its `metricsRecorder`).
- *
- * @example
- * ```ts
- * const handle: SampleHandler = (sample) => summary.record(sample);
- * ```
- */
-export type SampleHandler = (sample: AttemptSample, context: HandlerExecutionContext) => void;
 
 // The context is the SDK's per-call object: the one place the serialize-step marks and the
 // per-attempt finalize-step marks can meet without another allocation.
@@ -50,18 +41,27 @@ export const signTraceMiddlewareOptions = {
 } as const;
 
 /**
- * Marks the start of the call's identity resolution and opens the sample of attempt 1.
+ * Marks the start of the call's identity resolution and opens the sample of attempt 1, if any
+ * sink listens to this call. This is where a call is chosen for timing, once, as it starts: the
+ * other three middlewares act only on calls that have a sample, so a call nobody listens to
+ * allocates nothing and reads no clock. Decided when the call runs, not when the SDK builds its
+ * handler chain, because with `cacheMiddleware: true` the SDK builds it once per command class.
  *
  * @example
  * ```ts
- * stack.addRelativeTo(identityStartMiddleware(), signTraceMiddlewareOptions.identityStart);
+ * stack.addRelativeTo(identityStartMiddleware(samples), signTraceMiddlewareOptions.identityStart);
  * ```
  */
-export function identityStartMiddleware<Input extends object, Output extends object>(): SerializeMiddleware<Input, Output> {
+export function identityStartMiddleware<Input extends object, Output extends object>(samples: SampleFanOut): SerializeMiddleware<Input, Output> {
   return (next, context: TracedContext) => (args) => {
-    const sample = new AttemptSample(serviceOf(context), operationOf(context), 1);
-    sample.identityStarted(performance.now());
-    context[SAMPLE] = sample;
+    if (samples.listensTo(context)) {
+      const sample = new AttemptSample(serviceOf(context), operationOf(context), 1);
+      sample.identityStarted(performance.now());
+      context[SAMPLE] = sample;
+    } else if (context[SAMPLE] !== undefined) {
+      // A context the SDK reuses (cacheMiddleware) must not carry the last traced call's sample into this one.
+      context[SAMPLE] = undefined;
+    }
     return next(args);
   };
 }
@@ -82,35 +82,43 @@ export function identityEndMiddleware<Input extends object, Output extends objec
 }
 
 /**
- * Runs once per attempt, just before the signer: times signing and the whole attempt, and hands
- * the finished sample to `handle`. An attempt whose signer is never reached and which succeeds
- * (the S3 presigner intercepts there) sent nothing, and yields no sample.
+ * Times one attempt of a traced call: signing and the whole attempt, then hands the finished
+ * sample to the sinks. Async, so only traced calls pay for the extra promise.
+ */
+async function timeAttempt<Input extends object, Output extends object>(next: FinalizeHandler<Input, Output>, args: FinalizeHandlerArguments<Input>, context: TracedContext, previous: AttemptSample, samples: SampleFanOut): Promise<FinalizeHandlerOutput<Output>> {
+  const sample = previous.started ? new AttemptSample(previous.service, previous.operation, previous.attempt + 1) : previous;
+  context[SAMPLE] = sample;
+  sample.signingStarted(performance.now());
+  let output: FinalizeHandlerOutput<Output>;
+  try {
+    output = await next(args);
+  } catch (error) {
+    sample.failed(performance.now(), error);
+    samples.deliver(sample, context);
+    throw error;
+  }
+  if (sample.signed) {
+    sample.succeeded(performance.now());
+    samples.deliver(sample, context);
+  }
+  return output;
+}
+
+/**
+ * Runs once per attempt, just before the signer: times signing and the whole attempt of traced
+ * calls, and hands each finished sample to the sinks. An attempt whose signer is never reached
+ * and which succeeds (the S3 presigner intercepts there) sent nothing, and yields no sample.
  *
  * @example
  * ```ts
- * stack.addRelativeTo(signStartMiddleware(handle), signTraceMiddlewareOptions.signStart);
+ * stack.addRelativeTo(signStartMiddleware(samples), signTraceMiddlewareOptions.signStart);
  * ```
  */
-export function signStartMiddleware<Input extends object, Output extends object>(handle: SampleHandler): FinalizeRequestMiddleware<Input, Output> {
-  return (next, context: TracedContext) => async (args: FinalizeHandlerArguments<Input>) => {
-    if (!HttpRequest.isInstance(args.request)) return next(args);
+export function signStartMiddleware<Input extends object, Output extends object>(samples: SampleFanOut): FinalizeRequestMiddleware<Input, Output> {
+  return (next, context: TracedContext) => (args) => {
     const previous = context[SAMPLE];
-    const sample = previous !== undefined && !previous.started ? previous : new AttemptSample(serviceOf(context), operationOf(context), (previous?.attempt ?? 0) + 1);
-    context[SAMPLE] = sample;
-    sample.signingStarted(performance.now());
-    let output: FinalizeHandlerOutput<Output>;
-    try {
-      output = await next(args);
-    } catch (error) {
-      sample.failed(performance.now(), error);
-      handle(sample, context);
-      throw error;
-    }
-    if (sample.signed) {
-      sample.succeeded(performance.now());
-      handle(sample, context);
-    }
-    return output;
+    if (previous === undefined || !HttpRequest.isInstance(args.request)) return next(args);
+    return timeAttempt(next, args, context, previous, samples);
   };
 }
 

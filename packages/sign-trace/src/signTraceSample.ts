@@ -3,6 +3,8 @@ import { keyIdPrefix } from "./sampleLabels.js";
 
 /** Set by `@awscreds/core`'s plugin to the slot key each attempt is signed with. */
 const SIGNED_WITH_SLOT_KEY = Symbol.for("@awscreds/core.signedWithSlotKey");
+// Constant for the life of the process (or worker), and a getter call to read: read it once.
+const TIME_ORIGIN = performance.timeOrigin;
 
 /**
  * The timing of one attempt of one AWS SDK call. Durations are milliseconds from the
@@ -102,7 +104,7 @@ export class AttemptSample implements SignTraceSample {
 
   signingStarted(now: number): void {
     this.#signStart = now;
-    this.startTime = performance.timeOrigin + now;
+    this.startTime = TIME_ORIGIN + now;
   }
 
   signingDone(now: number, scheme: SelectedHttpAuthScheme | undefined): void {

@@ -42,6 +42,8 @@ export class SignTraceSummary {
   readonly #windowMs: number;
   readonly #now: () => number;
   readonly #byService = new Map<string, Map<string, OperationWindow>>();
+  // Samples come in runs of one operation (a loop of GetItem): skip both map lookups then.
+  #lastWindow: OperationWindow | undefined;
 
   constructor(windowMs: number, now: () => number) {
     this.#windowMs = windowMs;
@@ -49,14 +51,23 @@ export class SignTraceSummary {
   }
 
   record(sample: SignTraceSample): void {
-    let byOperation = this.#byService.get(sample.service);
-    if (byOperation === undefined) this.#byService.set(sample.service, (byOperation = new Map()));
-    let window = byOperation.get(sample.operation);
-    if (window === undefined) {
-      window = new OperationWindow(sample.service, sample.operation, this.#windowMs / WINDOW_SLOTS, WINDOW_SLOTS);
-      byOperation.set(sample.operation, window);
+    let window = this.#lastWindow;
+    if (window === undefined || window.operation !== sample.operation || window.service !== sample.service) {
+      window = this.#windowOf(sample.service, sample.operation);
+      this.#lastWindow = window;
     }
     window.record(sample, this.#now());
+  }
+
+  #windowOf(service: string, operation: string): OperationWindow {
+    let byOperation = this.#byService.get(service);
+    if (byOperation === undefined) this.#byService.set(service, (byOperation = new Map()));
+    let window = byOperation.get(operation);
+    if (window === undefined) {
+      window = new OperationWindow(service, operation, this.#windowMs / WINDOW_SLOTS, WINDOW_SLOTS);
+      byOperation.set(operation, window);
+    }
+    return window;
   }
 
   snapshot(): SignTraceSnapshot {

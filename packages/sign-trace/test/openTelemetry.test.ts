@@ -81,6 +81,14 @@ test("metrics: false and spanEvents: false turn each part off", async () => {
   expect((await otel.histograms()).has(METRIC_NAMES.sign)).toBe(false);
 });
 
+test("span events as the only sink (it listens to calls made inside a recording span): such a call gets its event", async () => {
+  const client = new DynamoDBClient({ region: REGION, endpoint: fx.aws.url, credentials: fx.stockCredentials() });
+  client.middlewareStack.use(signTrace({ summary: false, diagnosticsChannel: false, metricsRecorder: false, openTelemetry: { metrics: false } }));
+  await client.send(getItem());
+  const span = await otel.inSpan("traced", () => client.send(getItem()));
+  expect(span.events.filter((event) => event.name === SPAN_EVENT).map((event) => event.attributes?.["rpc.method"])).toEqual(["GetItem"]);
+});
+
 test("with no active span the histograms are still recorded, under the package's meter", async () => {
   const client = new DynamoDBClient({ region: REGION, endpoint: fx.aws.url, credentials: fx.stockCredentials() });
   client.middlewareStack.use(signTrace({ openTelemetry: true }));

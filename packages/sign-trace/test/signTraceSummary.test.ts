@@ -79,6 +79,13 @@ describe("snapshot()", () => {
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
   });
 
+  test("samples alternating between operations, including one operation name in two services, each count where they belong", () => {
+    const { summary } = summaryAt();
+    const calls = [["DynamoDB", "ListTables"], ["Other", "ListTables"], ["DynamoDB", "ListTables"], ["DynamoDB", "GetItem"], ["Other", "ListTables"], ["Other", "ListTables"]] as const;
+    for (const [service, operation] of calls) summary.record(sample({ service, operation }));
+    expect(summary.snapshot().operations.map((o) => `${o.service}.${o.operation}=${o.attempts}`)).toEqual(["DynamoDB.GetItem=1", "DynamoDB.ListTables=2", "Other.ListTables=3"]);
+  });
+
   test("quantiles come from the whole window, across slots", () => {
     const { summary, at } = summaryAt();
     for (let minute = 0; minute < 5; minute++) {
