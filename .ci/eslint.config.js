@@ -17,6 +17,25 @@ export default tseslint.config(
     },
   },
   {
+    // A package's src/ is grouped into concept folders; a file outside a folder uses only what
+    // the folder's index.ts exports, never the files behind it.
+    basePath: "..",
+    files: ["**/packages/*/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["./*/*", "!./*/index.js", "../*/*", "!../*/index.js", "../../*"],
+              message: "Import another folder through its index.ts (add the name there if it is missing).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     basePath: "..",
     files: ["**/packages/*/examples/**/*.ts", "**/packages/*/src/cli.ts"],
     rules: { "no-console": "off" },

@@ -6,8 +6,8 @@
  *
  * Exit codes: 0 credentials were obtained, 1 none could be had, 2 usage error.
  */
-import { formatText } from "./doctor/formatText.js";
-import { runDoctor } from "./doctor/runDoctor.js";
+import { formatText } from "./doctor/index.js";
+import { runDoctor } from "./doctor/index.js";
 
 const USAGE = `usage: awscreds doctor [--json] [--help]
 

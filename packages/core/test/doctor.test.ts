@@ -19,7 +19,7 @@ import type { DoctorReport } from "../src/doctor/doctorReport.js";
 import { formatText } from "../src/doctor/formatText.js";
 import { redactor } from "../src/doctor/redact.js";
 import { runDoctor } from "../src/doctor/runDoctor.js";
-import { SDK_CHAIN_LOOKS_FOR } from "../src/fromSdkChain.js";
+import { SDK_CHAIN_LOOKS_FOR } from "../src/sources/fromSdkChain.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));

@@ -3,7 +3,7 @@ import { HttpRequest } from "@smithy/core/protocols";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { inspect } from "node:util";
 import { describe, expect, test } from "vitest";
-import { PerCredentialsSignatureV4 } from "../src/perCredentialsSignatureV4.js";
+import { PerCredentialsSignatureV4 } from "../src/plugin/perCredentialsSignatureV4.js";
 import { countingSha256 } from "./helpers/countingSha256.js";
 
 // The signer the plugin builds once per slot credentials must sign byte for byte as SignatureV4

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ConfigurationError, decide, DEFAULT_REFRESH_POLICY, isUsable, planRefresh, planRetry, resolveRefreshPolicy } from "@awscreds/core";
 import type { RetryInput } from "@awscreds/core";
 // From the module itself: this file does not depend on the entry point re-exporting it.
-import { planRetryOnDemand } from "../src/refreshPolicy.js";
+import { planRetryOnDemand } from "../src/policy/refreshPolicy.js";
 
 const S = 1_000;
 const MIN = 60 * S;

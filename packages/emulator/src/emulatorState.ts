@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { DynamoDbService } from "./dynamodb/dynamoDbService.js";
+import { DynamoDbService } from "./dynamodb/index.js";
 import { KeyStore } from "./keyStore.js";
-import { LambdaService } from "./lambda/lambdaService.js";
+import { LambdaService } from "./lambda/index.js";
 import type { ContainerMode, EmulatorSettings, ServiceFault, StsMode } from "./options.js";
 import { EmulatorRecords } from "./records.js";
-import { S3Service } from "./s3/s3Service.js";
+import { S3Service } from "./s3/index.js";
 import type { ServiceName } from "./awsError.js";
 
 /** A request STS or the container endpoint is sitting on (mode `hang`), answered again when released. */

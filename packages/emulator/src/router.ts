@@ -1,20 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AwsError, type ServiceName } from "./awsError.js";
-import { dynamoDbOperation } from "./dynamodb/dynamoDbService.js";
+import { dynamoDbOperation } from "./dynamodb/index.js";
 import type { EmulatorState } from "./emulatorState.js";
 import { readIncomingRequest, type IncomingRequest } from "./incomingRequest.js";
 import { drawLatency } from "./options.js";
 import type { ContainerCallRecord, ServiceRequestRecord, StsCallRecord } from "./records.js";
 import { errorReply, newRequestId, requestIdHeaders, type Reply } from "./reply.js";
-import { lambdaOperation } from "./lambda/lambdaService.js";
-import { s3Operation } from "./s3/s3Service.js";
+import { lambdaOperation } from "./lambda/index.js";
+import { s3Operation } from "./s3/index.js";
 import { serviceFaultError } from "./serviceFaultError.js";
-import { verifySigV4, type AuthOutcome } from "./sigv4/verifySigV4.js";
-import { CREDENTIAL_ACTIONS, handleSts } from "./sts/stsService.js";
-import { isStsRequest, stsParams } from "./sts/stsParams.js";
+import { verifySigV4, type AuthOutcome } from "./sigv4/index.js";
+import { CREDENTIAL_ACTIONS, handleSts } from "./sts/index.js";
+import { isStsRequest, stsParams } from "./sts/index.js";
 import { handleControl } from "./controlApi.js";
-import { containerEndpoint, type ContainerEndpoint } from "./container/containerEndpoint.js";
-import { handleContainer } from "./container/containerService.js";
+import { containerEndpoint, type ContainerEndpoint } from "./container/index.js";
+import { handleContainer } from "./container/index.js";
 
 function send(state: EmulatorState, res: ServerResponse, service: ServiceName, requestId: string, reply: Reply): void {
   if (res.destroyed) return;

@@ -1,11 +1,11 @@
 import type { MiddlewareStack } from "@smithy/types";
-import { diagnosticsChannelSink } from "./diagnosticsChannelSink.js";
-import { metricsRecorderSink } from "./metricsRecorderSink.js";
-import { openTelemetrySink } from "./openTelemetrySink.js";
-import { fanOut, warnOnce, type SampleSink } from "./sampleFanOut.js";
-import { identityEndMiddleware, identityStartMiddleware, signEndMiddleware, signStartMiddleware, signTraceMiddlewareOptions } from "./signTraceMiddleware.js";
+import { diagnosticsChannelSink } from "./sinks/index.js";
+import { metricsRecorderSink } from "./sinks/index.js";
+import { openTelemetrySink } from "./sinks/index.js";
+import { fanOut, warnOnce, type SampleSink } from "./sinks/index.js";
+import { identityEndMiddleware, identityStartMiddleware, signEndMiddleware, signStartMiddleware, signTraceMiddlewareOptions } from "./middleware/index.js";
 import { resolveSignTraceOptions, type SignTraceOptions } from "./signTraceOptions.js";
-import { SignTraceSummary, type SignTraceSnapshot } from "./signTraceSummary.js";
+import { SignTraceSummary, type SignTraceSnapshot } from "./summary/index.js";
 
 /**
  * The plugin `signTrace()` returns: `client.middlewareStack.use(trace)` on any number of

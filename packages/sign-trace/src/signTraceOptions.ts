@@ -1,6 +1,6 @@
 import { SignTraceConfigurationError } from "./errors.js";
-import type { SignTraceOpenTelemetryOptions } from "./openTelemetrySink.js";
-import type { SignTraceSample } from "./signTraceSample.js";
+import type { SignTraceOpenTelemetryOptions } from "./sinks/index.js";
+import type { SignTraceSample } from "./middleware/index.js";
 
 /**
  * The built-in rolling summary behind `snapshot()`.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { BUCKET_COUNT, bucketOf, bucketValue, LogHistogram, LOWEST_MS, MAX_RELATIVE_ERROR } from "../src/logHistogram.js";
+import { BUCKET_COUNT, bucketOf, bucketValue, LogHistogram, LOWEST_MS, MAX_RELATIVE_ERROR } from "../src/summary/logHistogram.js";
 
 const OVERFLOW = BUCKET_COUNT - 1;
 

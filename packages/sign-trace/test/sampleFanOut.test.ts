@@ -1,7 +1,7 @@
 import type { HandlerExecutionContext } from "@smithy/types";
 import { describe, expect, test, vi } from "vitest";
-import { fanOut, type SampleSink } from "../src/sampleFanOut.js";
-import type { SignTraceSample } from "../src/signTraceSample.js";
+import { fanOut, type SampleSink } from "../src/sinks/sampleFanOut.js";
+import type { SignTraceSample } from "../src/middleware/signTraceSample.js";
 
 const context = { clientName: "DynamoDBClient" } as HandlerExecutionContext;
 const sample = (): SignTraceSample => ({ service: "DynamoDB", operation: "GetItem", region: "eu-west-1", attempt: 1, identityWaitMs: 1, signMs: 0.5, attemptMs: 2, startTime: 0, accessKeyIdPrefix: "AKIDEXAM", fromSlot: false, authSchemeId: "aws.auth#sigv4", errorName: undefined });

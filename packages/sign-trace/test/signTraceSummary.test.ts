@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import type { SignTraceSample } from "../src/signTraceSample.js";
-import { SignTraceSummary } from "../src/signTraceSummary.js";
+import type { SignTraceSample } from "../src/middleware/signTraceSample.js";
+import { SignTraceSummary } from "../src/summary/signTraceSummary.js";
 
 const WINDOW = 300_000; // five slots of one minute
 

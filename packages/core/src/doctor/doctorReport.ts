@@ -1,4 +1,4 @@
-import type { DefaultSourceKind } from "../chooseDefaultSource.js";
+import type { DefaultSourceKind } from "../defaults/index.js";
 
 /**
  * What `awscreds doctor` found, as printed by `--json`. Times are ISO 8601 strings, durations

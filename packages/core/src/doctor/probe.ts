@@ -1,11 +1,11 @@
 import type { AwsCredentialIdentity, HttpRequest, HttpResponse } from "@smithy/types";
-import type { DefaultSourceKind } from "../chooseDefaultSource.js";
-import type { CredentialSource } from "../credentialSlotOptions.js";
+import type { DefaultSourceKind } from "../defaults/index.js";
+import type { CredentialSource } from "../slot/index.js";
 import { describeError } from "../errors.js";
-import { sourceForDecision } from "../defaultSource.js";
-import type { WebIdentitySource } from "../fromWebIdentity.js";
-import { DEFAULT_REFRESH_POLICY } from "../resolveRefreshPolicy.js";
-import { validateCredentials } from "../validateCredentials.js";
+import { sourceForDecision } from "../defaults/index.js";
+import type { WebIdentitySource } from "../sources/index.js";
+import { DEFAULT_REFRESH_POLICY } from "../policy/index.js";
+import { validateCredentials } from "../policy/index.js";
 import type { DoctorClockSkew, DoctorEndpoint, DoctorError, DoctorFetch } from "./doctorReport.js";
 
 /** What one real fetch from the default slot's source showed. */

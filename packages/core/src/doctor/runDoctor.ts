@@ -1,5 +1,5 @@
-import { chooseDefaultSource, type DefaultSourceDecision } from "../chooseDefaultSource.js";
-import { planRefresh } from "../refreshPolicy.js";
+import { chooseDefaultSource, type DefaultSourceDecision } from "../defaults/index.js";
+import { planRefresh } from "../policy/index.js";
 import type { DoctorCredentials, DoctorReport, DoctorTokenFile } from "./doctorReport.js";
 import { environmentSecrets, readEnvironment } from "./environment.js";
 import { doctorError, probe, type ProbeOutcome } from "./probe.js";

@@ -1,4 +1,4 @@
-import { SDK_CHAIN_LOOKS_FOR } from "../fromSdkChain.js";
+import { SDK_CHAIN_LOOKS_FOR } from "../sources/index.js";
 import type { DoctorReport, DoctorVerdict } from "./doctorReport.js";
 import { duration, relative, seconds } from "./humanTime.js";
 

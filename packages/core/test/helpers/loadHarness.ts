@@ -478,17 +478,18 @@ export class LoadRig {
   /**
    * The keys STS issued, from the emulator's records, with when valid credentials existed: from
    * the end of the STS answer that issued the key (within fetchTimeout, so the slot could take
-   * it), on the real clock, until the key's expiration as STS stated it (to the second) minus
+   * it), on the real clock, plus the time the answer takes to reach the slot (loopback, parsing,
+   * validation: milliseconds, more on a loaded machine), until the key's expiration as STS stated it (to the second) minus
    * expiryMargin, on the host clock: from then on the slot must not hand it out. `until`
    * overrides that end (credentials STS sent without an expiration).
    */
-  validWindows(until?: (call: { expiration?: number }) => number): Array<{ readonly issuedReal: number; readonly validUntil: number }> {
+  validWindows(until?: (call: { expiration?: number }) => number): Array<{ readonly heldFromReal: number; readonly validUntil: number }> {
     return this.aws.records.stsCalls.flatMap((call, index) => {
       const { outcome, accessKeyId, expiration, durationMs = Infinity } = call;
       if (!call.action.startsWith("AssumeRole") || outcome !== "ok" || accessKeyId === undefined || expiration === undefined || durationMs > this.fetchTimeout) return [];
       // `at` is the emulator's clock when the call arrived: host clock, with the offset then in force.
       const offset = this.#steps.filter((step) => step.fromStsCall <= index).at(-1)?.offset ?? 0;
-      return [{ issuedReal: call.at - offset + durationMs, validUntil: until?.(call) ?? toClientExpiration(expiration) - this.expiryMargin }];
+      return [{ heldFromReal: call.at - offset + durationMs + LOAD_SLACK_MS, validUntil: until?.(call) ?? toClientExpiration(expiration) - this.expiryMargin }];
     });
   }
 
@@ -578,7 +579,7 @@ export class LoadResult {
   /** Requests that read credentials while valid credentials existed (see `LoadRig.validWindows`). */
   whileValid(until?: (call: { expiration?: number }) => number): RequestRecord[] {
     const windows = this.rig.validWindows(until);
-    return this.requests.filter((r) => r.readAt !== undefined && windows.some((w) => w.issuedReal <= (r.readReal ?? NaN) && (r.readAt ?? NaN) < w.validUntil));
+    return this.requests.filter((r) => r.readAt !== undefined && windows.some((w) => w.heldFromReal <= (r.readReal ?? NaN) && (r.readAt ?? NaN) < w.validUntil));
   }
 
   /** (a) Every request that read credentials while valid credentials existed succeeded. */

@@ -5,7 +5,7 @@ import { randomKeyId } from "../keyStore.js";
 import type { EmulatorSettings, StsMode } from "../options.js";
 import type { StsCallRecord } from "../records.js";
 import { STS_XMLNS, xmlReply, type Reply } from "../reply.js";
-import type { AuthOutcome } from "../sigv4/verifySigV4.js";
+import type { AuthOutcome } from "../sigv4/index.js";
 import { xmlFields } from "../xml.js";
 import { stsModeError } from "./stsFaults.js";
 import { tokenClaims } from "./stsParams.js";
