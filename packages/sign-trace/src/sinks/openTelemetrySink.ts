@@ -1,8 +1,8 @@
-import { createRequire } from "node:module";
 // Types only: erased at build time. The API itself is loaded below, and only when asked for.
 import type * as OpenTelemetryApi from "@opentelemetry/api";
 import { SignTraceConfigurationError } from "../errors.js";
 import { METRIC_NAMES, SPAN_EVENT } from "../names.js";
+import { loadOpenTelemetryApi } from "./loadOpenTelemetryApi.js";
 import type { SampleSink } from "./sampleFanOut.js";
 import type { SignTraceSample } from "../middleware/index.js";
 
@@ -40,7 +40,7 @@ const BOUNDARIES = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 
 
 function loadApi(): typeof OpenTelemetryApi {
   try {
-    return createRequire(import.meta.url)("@opentelemetry/api") as typeof OpenTelemetryApi;
+    return loadOpenTelemetryApi();
   } catch (error) {
     throw new SignTraceConfigurationError("signTrace({ openTelemetry }) needs the optional peer dependency @opentelemetry/api: install it, or leave openTelemetry off", { cause: error });
   }
