@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 test("the README's first example is examples/quickStart.ts, verbatim", () => {
-  const firstTsBlock = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  const firstTsBlock = /```ts[^\n]*\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(firstTsBlock).toBe(example);
 });
 
