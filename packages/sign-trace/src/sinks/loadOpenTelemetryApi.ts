@@ -1,4 +1,6 @@
-import { createRequire } from "node:module";
+// A namespace import: a bundle's banner often declares its own `createRequire` (AWS's advice
+// for ESM Lambda bundles), and a bundled `import { createRequire }` would collide with it.
+import * as nodeModule from "node:module";
 // Types only: erased at build time.
 import type * as OpenTelemetryApi from "@opentelemetry/api";
 
@@ -22,5 +24,5 @@ export function loadOpenTelemetryApi(): typeof OpenTelemetryApi {
   // import.meta is an error; ts-ignore, as ts-expect-error would fail the ESM build.
   // eslint-disable-next-line @typescript-eslint/ban-ts-comment
   // @ts-ignore TS1470
-  return createRequire(import.meta.url)("@opentelemetry/api") as typeof OpenTelemetryApi;
+  return nodeModule.createRequire(import.meta.url)("@opentelemetry/api") as typeof OpenTelemetryApi;
 }
