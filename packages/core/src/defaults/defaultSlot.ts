@@ -1,5 +1,5 @@
 import type { Provider } from "@smithy/types";
-import { createCredentialSlot } from "../slot/index.js";
+import { createCredentialSlot, isSlotClosed } from "../slot/index.js";
 import type { CredentialSlot } from "../slot/index.js";
 import { defaultSource } from "./defaultSource.js";
 
@@ -35,7 +35,7 @@ export function defaultSlot(): CredentialSlot {
 export function ensureDefaultSlot(fallbackRegion?: Provider<string>): CredentialSlot {
   const holder = globalThis as Holder;
   const existing = holder[KEY];
-  if (existing !== undefined && !existing.stats().closed) return existing;
+  if (existing !== undefined && !isSlotClosed(existing)) return existing;
   const slot = createCredentialSlot({ source: defaultSource(fallbackRegion === undefined ? {} : { fallbackRegion }), name: "default" });
   holder[KEY] = slot;
   return slot;

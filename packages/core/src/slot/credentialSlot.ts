@@ -34,6 +34,16 @@ export function createCredentialSlot(options: CredentialSlotOptions): Credential
   return new Slot(resolveCredentialSlotOptions(options));
 }
 
+/**
+ * Whether `slot` is closed, without building `stats()`: the default slot is looked up on every
+ * request. A slot from elsewhere (a wrapper, a test double) answers through its stats.
+ *
+ * @internal
+ */
+export function isSlotClosed(slot: CredentialSlot): boolean {
+  return slot instanceof Slot ? slot.isClosed() : slot.stats().closed;
+}
+
 class Slot implements CredentialSlot {
   readonly provider: SlotCredentialProvider;
   readonly #o: ResolvedCredentialSlotOptions;
@@ -148,6 +158,10 @@ class Slot implements CredentialSlot {
     if (!this.#state.invalidate(accessKeyId, now)) return false;
     if (this.#inFlight === undefined) this.#wake(now);
     return true;
+  }
+
+  isClosed(): boolean {
+    return this.#closed !== undefined;
   }
 
   stats(): CredentialSlotStats {

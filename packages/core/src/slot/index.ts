@@ -1,5 +1,5 @@
 /** The credential slot: hot credentials in memory, replaced atomically by its refresh loop. */
-export { createCredentialSlot } from "./credentialSlot.js";
+export { createCredentialSlot, isSlotClosed } from "./credentialSlot.js";
 export type { CredentialSlotOptions, CredentialSource } from "./credentialSlotOptions.js";
 export type { CredentialSlot, CredentialSlotStats, GetCredentialsOptions, SlotCredentialProvider } from "./credentialSlotTypes.js";
 export { describeSource } from "./credentialSourceDescription.js";
