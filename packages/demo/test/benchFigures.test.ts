@@ -1,14 +1,16 @@
 /**
- * Smoke test of the cold-start and memory figures of `npm run bench`, in their quick mode: they
+ * Smoke test of the cold-start, memory and fan-out figures of `npm run bench`, in their quick mode: they
  * run end to end (real child processes, the emulator) and return a well-formed result. Numbers
  * are not judged here except one property that is not a race: with STS made to take 1 s, the
- * first request after ready() comes in under that second and the one without ready() does not.
+ * first request after ready() comes in under that second and the one without ready() does not;
+ * and fan-out's claim, whose window ends half-way between two refreshes of the slot, from its own plan.
  * The two figures run concurrently: the file takes ~40 s on two idle cores (the memory figure's
  * 2 × 20,000 SDK requests are most of it), twice that while other benchmarks share the cores.
  */
 import { describe, test } from "vitest";
 import type { ExpectStatic } from "vitest";
 import { coldStartFigure, type ColdStartRaw } from "../bench/figures/coldStart.js";
+import { fanOutFigure, type FanOutRun } from "../bench/figures/fanOut.js";
 import { memoryFigure, type MemoryRaw } from "../bench/figures/memory.js";
 import type { FigureResult } from "../bench/figure.js";
 
@@ -69,5 +71,22 @@ describe.concurrent("bench figures, quick", () => {
     expect(new Set(awscreds!.batches.map((batch) => batch.signedKey)).size).toBe(4);
     for (const batch of awscreds!.batches) expect(batch.signedKey).toBe(batch.expectedKey);
     expect(result.goals.find((goal) => goal.claim.startsWith("Every rotation"))?.met).toBe(true);
+  });
+
+  test("fan-out: per client count, both set-ups' STS calls in the window; awscreds' the same for every count, stock's growing", { timeout: FIGURE_TIMEOUT }, async ({ expect }) => {
+    const result = await fanOutFigure.run(QUICK);
+
+    expectWellFormed(expect, result, "fan-out");
+    const runs = result.raw as FanOutRun[];
+    expect(runs.map((run) => run.clients)).toEqual([1, 10]);
+    expect(result.table).toHaveLength(4);
+    for (const run of runs) {
+      expect(run.refreshPlansAtMs).toHaveLength(3); // a plan after the first fetch and after each of the first 2 refreshes
+      for (const at of run.refreshPlansAtMs) expect(at).toBeLessThan(run.windowMs);
+      expect(run.rows.map((row) => row.stsCalls)).toEqual([run.awscredsCallsAtMs.length, run.stockCallsAtMs.length]);
+      for (const at of [...run.awscredsCallsAtMs, ...run.stockCallsAtMs]) expect(at).toBeLessThanOrEqual(run.windowMs);
+      expect(run.awscredsCallsAtMs).toHaveLength(3 + 1); // 3 rotations + the first fetch
+    }
+    expect(result.goals.map((goal) => goal.met)).toEqual([true, true, true]);
   });
 });

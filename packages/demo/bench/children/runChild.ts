@@ -14,6 +14,8 @@ export interface ChildRun {
   readonly nodeFlags?: readonly string[];
   /** Then the child is killed and the run fails. */
   readonly timeoutMs: number;
+  /** Called with each line the child writes to stderr, as it comes (progress lines); stderr is still kept for the error. */
+  readonly onStderrLine?: (line: string) => void;
 }
 
 /**
@@ -30,7 +32,14 @@ export function runChild<Result>(run: ChildRun): Promise<Result> {
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    let pending = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (run.onStderrLine === undefined) return;
+      const lines = (pending + chunk).split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) run.onStderrLine(line);
+    });
     let timedOut = false;
     const killer = setTimeout(() => {
       timedOut = true;
