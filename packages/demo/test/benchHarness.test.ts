@@ -141,6 +141,7 @@ describe("bench harness", () => {
     });
     expect(markdown).toContain("Kept from earlier runs (`--merge`), on the same page: [memory](#memory) (`npm run bench -- --only memory`, 2026-11-30T08:00:00Z, 1800 s).");
     expect(markdown).not.toContain("[cpu](#cpu) (`");
+    expect(markdown).toContain("```sh\nnpm run bench -- --only memory\nnpm run bench -- --merge\n```");
     expect(markdown).toContain("1-minute load average during the run: median 3.2, max 6.5 on 2 cores (29 samples); other processes shared the machine");
   });
 });
