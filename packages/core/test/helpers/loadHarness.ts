@@ -576,10 +576,19 @@ export class LoadResult {
     return this.requests.filter((r) => r.error !== undefined);
   }
 
-  /** Requests that read credentials while valid credentials existed (see `LoadRig.validWindows`). */
+  /**
+   * Requests whose whole credential read fell while valid credentials existed (see
+   * `LoadRig.validWindows`). The read runs from the mark before the SDK's identity step to the
+   * end of that step (or, for a read that failed, the end of the request): the slot looks at its
+   * clock somewhere in between, so a read that spans the edge may fairly see the key as expired.
+   */
   whileValid(until?: (call: { expiration?: number }) => number): RequestRecord[] {
     const windows = this.rig.validWindows(until);
-    return this.requests.filter((r) => r.readAt !== undefined && windows.some((w) => w.heldFromReal <= (r.readReal ?? NaN) && (r.readAt ?? NaN) < w.validUntil));
+    return this.requests.filter((r) => {
+      if (r.readAt === undefined || r.readReal === undefined) return false;
+      const readEnd = r.readAt + (r.identityWaitMs ?? r.latencyMs ?? 0);
+      return windows.some((w) => w.heldFromReal <= (r.readReal as number) && readEnd < w.validUntil);
+    });
   }
 
   /** (a) Every request that read credentials while valid credentials existed succeeded. */
