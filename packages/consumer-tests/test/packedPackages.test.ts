@@ -36,8 +36,20 @@ const byFolder = (folder: string): PackedPackage => {
   return pkg;
 };
 
-/** The versions this repository's lockfile installed, so a consumer install is served from npm's cache. */
-const installedVersion = (name: string): string => (JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+/** The version of `name` installed under `root` (by default, what this repository's lockfile installed, so a consumer install is served from npm's cache). */
+const installedVersion = (name: string, root = REPO_ROOT): string => (JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+
+/** The environment EKS gives an IRSA pod, pointed at the emulator, with nothing read from this machine. */
+const irsaPodEnv = (tokenFile: string, endpoint: string): Record<string, string> => ({
+  AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/orders-service",
+  AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+  AWS_REGION: "eu-west-1",
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWS_CONFIG_FILE: "/nonexistent/awscreds-consumer/config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/awscreds-consumer/credentials",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+});
 
 describe.each(PUBLIC_PACKAGES)("the %s tarball", (folder) => {
   test("holds README, LICENSE, ESM, CommonJS, types for both and the sources its maps point at", () => {
@@ -110,16 +122,7 @@ describe("a fresh project with the SDK, the tarballs installed", () => {
   beforeAll(async () => {
     aws = await startEmulator({ dynamodb: { tables: [{ name: "orders" }] } });
     const tokenFile = project.write("irsa/token", "consumer-token");
-    env = {
-      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/orders-service",
-      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-      AWS_REGION: "eu-west-1",
-      AWS_ENDPOINT_URL: aws.url,
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_CONFIG_FILE: "/nonexistent/awscreds-consumer/config",
-      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/awscreds-consumer/credentials",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    };
+    env = irsaPodEnv(tokenFile, aws.url);
   });
 
   afterAll(async () => {
@@ -287,21 +290,12 @@ describe("a project locked to the oldest versions every range allows", () => {
   }, 60_000);
 
   test("the README quick start runs, signed from the slot, with every dependency at its floor", async () => {
-    const installed = (name: string) => (JSON.parse(readFileSync(join(project.dir, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
     for (const spec of floors()) {
       const at = spec.lastIndexOf("@");
-      expect(installed(spec.slice(0, at)), spec).toBe(spec.slice(at + 1));
+      expect(installedVersion(spec.slice(0, at), project.dir), spec).toBe(spec.slice(at + 1));
     }
     const tokenFile = project.write("irsa/token", "floors-token");
-    const { stdout } = await project.node(project.write("quickStart.mjs", readmeQuickStart()), {
-      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/orders-service",
-      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-      AWS_REGION: "eu-west-1",
-      AWS_ENDPOINT_URL: aws.url,
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_CONFIG_FILE: "/nonexistent/awscreds-consumer/config",
-      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/awscreds-consumer/credentials",
-    });
+    const { stdout } = await project.node(project.write("quickStart.mjs", readmeQuickStart()), irsaPodEnv(tokenFile, aws.url));
     expect(stdout).toContain("orders");
     expect(aws.records.requests).toMatchObject([{ operation: "ListTables", signatureValid: true, accessKeyId: aws.records.stsCalls[0]?.accessKeyId }]);
   });
